@@ -1,0 +1,328 @@
+// `.iac-guard.yml`: found upward from the first scanned path, or named with --config.
+// The shape is declared once (CONFIG_SHAPE) and both validates config at run time and
+// generates the JSON Schema editors use, so the two cannot drift.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import { UsageError } from './errors.js';
+import { SEVERITIES, type Severity } from './types.js';
+
+export const CONFIG_FILE_NAMES = ['.iac-guard.yml', '.iac-guard.yaml'];
+
+export type RuleSetting = 'off' | Severity | { severity?: Severity | 'off'; options?: Record<string, unknown> };
+
+export interface AllowEntry {
+  rule: string;
+  /** Glob over the Terraform address or YAML path of a finding (default: any). */
+  resource?: string;
+  /** Glob over the finding's file (default: any). */
+  file?: string;
+  reason: string;
+  /** YYYY-MM-DD: the day after this the entry stops allowing and is reported. */
+  expires?: string;
+}
+
+export interface Config {
+  /** Absolute path of the file the config came from, when there was one. */
+  source?: string;
+  failOn: 'error' | 'warning' | 'never';
+  rules: Record<string, RuleSetting>;
+  include: string[];
+  exclude: string[];
+  allow: AllowEntry[];
+  /** Extra resource types per category, added to the built-in table. */
+  resourceTypes: Record<string, string[]>;
+  plugins: string[];
+  compose: { target?: 'compose' | 'swarm'; daemonRotatesLogs?: boolean };
+  helm: { values: string[] };
+}
+
+export const DEFAULT_CONFIG: Config = {
+  failOn: 'error',
+  rules: {},
+  include: [],
+  exclude: [],
+  allow: [],
+  resourceTypes: {},
+  plugins: [],
+  compose: {},
+  helm: { values: [] },
+};
+
+// ---- the shape, as a tiny schema language that maps 1:1 onto JSON Schema ----
+
+type Shape =
+  | { type: 'string'; enum?: readonly string[]; pattern?: string; description: string }
+  | { type: 'boolean'; description: string }
+  | { type: 'array'; items: Shape; description: string }
+  | { type: 'object'; properties: Record<string, Shape>; required?: string[]; description: string }
+  | { type: 'map'; values: Shape; description: string }
+  | { type: 'oneOf'; options: Shape[]; description: string }
+  | { type: 'any'; description: string };
+
+const severityOrOff: Shape = {
+  type: 'string',
+  enum: ['off', ...SEVERITIES],
+  description: 'off, or the severity to report with',
+};
+const DATE = '^\\d{4}-\\d{2}-\\d{2}$';
+
+export const CONFIG_SHAPE: Shape = {
+  type: 'object',
+  description: 'iac-guard configuration',
+  properties: {
+    'fail-on': {
+      type: 'string',
+      enum: ['error', 'warning', 'never'],
+      description: 'Lowest severity that fails the run (exit 1). Default: error.',
+    },
+    rules: {
+      type: 'map',
+      description: 'Per-rule settings by rule id: off, a severity, or {severity, options}.',
+      values: {
+        type: 'oneOf',
+        description: 'Rule setting',
+        options: [
+          severityOrOff,
+          {
+            type: 'object',
+            description: 'Severity and options for one rule',
+            properties: {
+              severity: severityOrOff,
+              options: { type: 'map', values: { type: 'any', description: 'option value' }, description: 'Rule options' },
+            },
+          },
+        ],
+      },
+    },
+    include: { type: 'array', items: { type: 'string', description: 'glob' }, description: 'Only scan files matching these globs (relative to the config file).' },
+    exclude: { type: 'array', items: { type: 'string', description: 'glob' }, description: 'Never scan files matching these globs.' },
+    allow: {
+      type: 'array',
+      description: 'Findings deliberately allowed. Each entry needs a reason; an expired entry stops allowing.',
+      items: {
+        type: 'object',
+        description: 'One allowed finding or family of findings',
+        required: ['rule', 'reason'],
+        properties: {
+          rule: { type: 'string', description: 'Rule id' },
+          resource: { type: 'string', description: 'Glob over the Terraform address or YAML path' },
+          file: { type: 'string', description: 'Glob over the file path' },
+          reason: { type: 'string', pattern: '\\S', description: 'Why this is safe (required)' },
+          expires: { type: 'string', pattern: DATE, description: 'YYYY-MM-DD; the entry stops allowing after this day' },
+        },
+      },
+    },
+    'resource-types': {
+      type: 'map',
+      description: 'Extra Terraform resource types per category (key-material, database, object-storage, ...).',
+      values: { type: 'array', items: { type: 'string', description: 'resource type' }, description: 'types' },
+    },
+    plugins: { type: 'array', items: { type: 'string', description: 'path or package' }, description: 'Custom rule modules: local paths or npm package names.' },
+    compose: {
+      type: 'object',
+      description: 'Docker Compose settings',
+      properties: {
+        target: { type: 'string', enum: ['compose', 'swarm'], description: 'How the files are deployed' },
+        'daemon-rotates-logs': { type: 'boolean', description: 'daemon.json already sets log rotation for every container' },
+      },
+    },
+    helm: {
+      type: 'object',
+      description: 'Helm settings',
+      properties: {
+        values: { type: 'array', items: { type: 'string', description: 'values file' }, description: 'Extra values files, merged in order' },
+      },
+    },
+  },
+};
+
+/** JSON Schema (draft-07) for `.iac-guard.yml`, generated from CONFIG_SHAPE. */
+export function configJsonSchema(ruleIds: string[] = []): Record<string, unknown> {
+  const convert = (s: Shape): Record<string, unknown> => {
+    switch (s.type) {
+      case 'string':
+        return { type: 'string', description: s.description, ...(s.enum ? { enum: s.enum } : {}), ...(s.pattern ? { pattern: s.pattern } : {}) };
+      case 'boolean':
+        return { type: 'boolean', description: s.description };
+      case 'array':
+        return { type: 'array', description: s.description, items: convert(s.items) };
+      case 'object':
+        return {
+          type: 'object',
+          description: s.description,
+          additionalProperties: false,
+          properties: Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, convert(v)])),
+          ...(s.required ? { required: s.required } : {}),
+        };
+      case 'map':
+        return { type: 'object', description: s.description, additionalProperties: convert(s.values) };
+      case 'oneOf':
+        return { description: s.description, oneOf: s.options.map(convert) };
+      case 'any':
+        return { description: s.description };
+    }
+  };
+  const schema = convert(CONFIG_SHAPE);
+  if (ruleIds.length) {
+    const props = schema.properties as Record<string, Record<string, unknown>>;
+    const rules = props.rules!;
+    rules.propertyNames = { enum: ruleIds };
+  }
+  return { $schema: 'http://json-schema.org/draft-07/schema#', title: 'iac-guard config', ...schema };
+}
+
+// ---- validation with positions ----
+
+interface Issue {
+  path: string;
+  message: string;
+  node?: YamlNode | null;
+}
+
+function validate(shape: Shape, value: unknown, path: string, node: YamlNode | null | undefined, out: Issue[]): void {
+  const where = path || '(root)';
+  switch (shape.type) {
+    case 'any':
+      return;
+    case 'string':
+      if (typeof value !== 'string') {
+        out.push({ path, node, message: `${where} must be a string` });
+      } else if (shape.enum && !shape.enum.includes(value)) {
+        out.push({ path, node, message: `${where} must be one of ${shape.enum.join(', ')} (got "${value}")` });
+      } else if (shape.pattern && !new RegExp(shape.pattern).test(value)) {
+        out.push({ path, node, message: shape.pattern === DATE ? `${where} must be a date YYYY-MM-DD (got "${value}")` : `${where} must not be empty` });
+      }
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') out.push({ path, node, message: `${where} must be true or false` });
+      return;
+    case 'array':
+      if (!Array.isArray(value)) {
+        out.push({ path, node, message: `${where} must be a list` });
+        return;
+      }
+      value.forEach((v, i) => validate(shape.items, v, `${path}[${i}]`, isSeq(node) ? (node.items[i] as YamlNode) : undefined, out));
+      return;
+    case 'object':
+    case 'map': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        out.push({ path, node, message: `${where} must be a mapping` });
+        return;
+      }
+      const entries = Object.entries(value as Record<string, unknown>);
+      for (const [k, v] of entries) {
+        const child = childNode(node, k);
+        const childPath = path ? `${path}.${k}` : k;
+        if (shape.type === 'map') {
+          validate(shape.values, v, childPath, child?.value, out);
+          continue;
+        }
+        const sub = shape.properties[k];
+        if (!sub) {
+          const known = Object.keys(shape.properties).join(', ');
+          out.push({ path: childPath, node: child?.key, message: `unknown key "${childPath}" (expected one of: ${known})` });
+        } else {
+          validate(sub, v, childPath, child?.value, out);
+        }
+      }
+      if (shape.type === 'object') {
+        for (const req of shape.required ?? []) {
+          if (!(req in (value as object))) out.push({ path, node, message: `${where} is missing required key "${req}"` });
+        }
+      }
+      return;
+    }
+    case 'oneOf': {
+      const attempts = shape.options.map((o) => {
+        const issues: Issue[] = [];
+        validate(o, value, path, node, issues);
+        return issues;
+      });
+      if (attempts.some((a) => a.length === 0)) return;
+      // Report the attempt whose type matched (the one that got furthest), not all of them.
+      const best = attempts.find((a) => !a.some((i) => i.path === path && /must be a (string|mapping)/.test(i.message)));
+      out.push(...(best ?? attempts[0] ?? []));
+      return;
+    }
+  }
+}
+
+function childNode(node: YamlNode | null | undefined, key: string): { key: YamlNode | null; value: YamlNode | null } | undefined {
+  if (!isMap(node)) return undefined;
+  for (const pair of node.items) {
+    if (isScalar(pair.key) && String(pair.key.value) === key) {
+      return { key: pair.key as YamlNode, value: (pair.value as YamlNode | null) ?? null };
+    }
+  }
+  return undefined;
+}
+
+/** Finds `.iac-guard.yml` in `startDir` or any parent. */
+export function findConfigFile(startDir: string): string | undefined {
+  let dir = resolve(startDir);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Reads and validates a config file. Any problem is a UsageError naming file:line:column and the key. */
+export function loadConfig(file: string, displayPath = file): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${displayPath}: cannot read config: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return parseConfig(text, displayPath, resolve(file));
+}
+
+export function parseConfig(text: string, displayPath: string, source?: string): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const p = lineCounter.linePos(firstError.pos[0]);
+    throw new UsageError(`${displayPath}:${p.line}:${p.col}: invalid YAML in config: ${firstError.message.split('\n')[0]}`);
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const issues: Issue[] = [];
+  validate(CONFIG_SHAPE, raw, '', doc.contents as YamlNode | null, issues);
+  const issue = issues[0];
+  if (issue) {
+    const offset = issue.node?.range?.[0];
+    const where = offset !== undefined ? (() => { const p = lineCounter.linePos(offset); return `:${p.line}:${p.col}`; })() : '';
+    throw new UsageError(`${displayPath}${where}: invalid config: ${issue.message}`);
+  }
+  const r = raw as Record<string, unknown>;
+  const compose = (r.compose ?? {}) as Record<string, unknown>;
+  const helm = (r.helm ?? {}) as Record<string, unknown>;
+  const allow = ((r.allow ?? []) as Record<string, unknown>[]).map((a) => {
+    const entry: AllowEntry = { rule: String(a.rule), reason: String(a.reason).trim() };
+    if (a.resource !== undefined) entry.resource = String(a.resource);
+    if (a.file !== undefined) entry.file = String(a.file);
+    if (a.expires !== undefined) entry.expires = String(a.expires);
+    return entry;
+  });
+  return {
+    ...(source ? { source } : {}),
+    failOn: (r['fail-on'] as Config['failOn'] | undefined) ?? 'error',
+    rules: (r.rules ?? {}) as Record<string, RuleSetting>,
+    include: (r.include ?? []) as string[],
+    exclude: (r.exclude ?? []) as string[],
+    allow,
+    resourceTypes: (r['resource-types'] ?? {}) as Record<string, string[]>,
+    plugins: (r.plugins ?? []) as string[],
+    compose: {
+      ...(compose.target ? { target: compose.target as 'compose' | 'swarm' } : {}),
+      ...(compose['daemon-rotates-logs'] !== undefined ? { daemonRotatesLogs: Boolean(compose['daemon-rotates-logs']) } : {}),
+    },
+    helm: { values: (helm.values ?? []) as string[] },
+  };
+}

@@ -1,0 +1,184 @@
+// Turns command-line targets into files to read. Fails closed: a target that does not exist,
+// cannot be read, or holds nothing we understand is an error, never a silent skip.
+import { readdirSync, readFileSync, statSync, realpathSync } from 'node:fs';
+import { join, relative, resolve, isAbsolute, sep } from 'node:path';
+import { minimatch } from 'minimatch';
+import type { FileError } from './types.js';
+import type { SourceFile } from './inputs.js';
+
+/** Folders no one wants scanned. */
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.terraform', '.terragrunt-cache', 'dist', '.venv', '__pycache__']);
+
+/** File names worth opening during a folder walk; others are not even read. */
+export function isCandidateName(name: string): boolean {
+  return /\.(tf|tf\.json|tfvars|tfvars\.json|ya?ml|json)$/i.test(name) || /\.tfplan$|^tfplan$|\.plan$/i.test(name);
+}
+
+export interface DiscoveredFile {
+  path: string;
+  absPath: string;
+  explicit: boolean;
+  /** For files named on the command line or found in a folder walk, the target they came from. */
+  target: string;
+}
+
+export interface Discovery {
+  files: DiscoveredFile[];
+  errors: FileError[];
+  /** Folder targets as given, so "no supported files in DIR" can be reported after claiming. */
+  folders: string[];
+}
+
+export interface DiscoverOptions {
+  cwd: string;
+  include: string[];
+  exclude: string[];
+  /** Where include/exclude globs are relative to (the config file's folder). */
+  globBase: string;
+}
+
+export function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : abs;
+}
+
+export function discover(targets: string[], opts: DiscoverOptions): Discovery {
+  const files: DiscoveredFile[] = [];
+  const errors: FileError[] = [];
+  const folders: string[] = [];
+  const seen = new Set<string>();
+
+  const globPath = (abs: string) => relative(opts.globBase, abs).split(sep).join('/');
+  const matches = (abs: string, globs: string[]) => globs.some((g) => minimatch(globPath(abs), g, { dot: true, matchBase: !g.includes('/') }));
+  const excluded = (abs: string) => matches(abs, opts.exclude);
+  const included = (abs: string) => opts.include.length === 0 || matches(abs, opts.include);
+
+  const add = (abs: string, explicit: boolean, target: string) => {
+    let key = abs;
+    try {
+      key = realpathSync(abs);
+    } catch {
+      /* reported when read */
+    }
+    if (seen.has(key)) return; // a path given twice, or reached through two links, is scanned once
+    seen.add(key);
+    files.push({ path: displayPath(abs, opts.cwd), absPath: abs, explicit, target });
+  };
+
+  const walk = (dir: string, target: string, visited: Set<string>) => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch (e) {
+      errors.push({ file: displayPath(dir, opts.cwd), message: `cannot read folder: ${errCode(e)}` });
+      return;
+    }
+    if (visited.has(real)) return; // symlink loop
+    visited.add(real);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      errors.push({ file: displayPath(dir, opts.cwd), message: `cannot read folder: ${errCode(e)}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const abs = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = statSync(abs);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue; // dangling link inside a folder walk: nothing to scan
+        }
+      }
+      if (isDir) {
+        if (!SKIP_DIRS.has(entry.name) && !excluded(abs)) walk(abs, target, visited);
+      } else if (isFile && isCandidateName(entry.name) && !excluded(abs) && included(abs)) {
+        add(abs, false, target);
+      }
+    }
+  };
+
+  for (const target of targets) {
+    if (target === '-') {
+      files.push({ path: '<stdin>', absPath: '-', explicit: true, target });
+      continue;
+    }
+    const abs = resolve(opts.cwd, target);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch (e) {
+      errors.push({ file: target, message: errCode(e) === 'ENOENT' ? 'no such file or folder' : `cannot read: ${errCode(e)}` });
+      continue;
+    }
+    if (st.isDirectory()) {
+      folders.push(target);
+      walk(abs, target, new Set());
+    } else {
+      add(abs, true, target); // a file named explicitly is scanned even if a glob would skip it
+    }
+  }
+  return { files, errors, folders };
+}
+
+export function errCode(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'EACCES') return 'permission denied';
+  if (err?.code === 'EISDIR') return 'is a folder';
+  if (err?.code === 'ENOENT') return 'no such file';
+  if (err?.code === 'ELOOP') return 'too many symbolic links (loop?)';
+  return err?.code ?? (err?.message || String(e));
+}
+
+/** Largest file read as a whole; bigger ones are refused by name, never skipped silently. */
+export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+export interface ReadOutcome {
+  file?: SourceFile;
+  error?: FileError;
+  /** Raw bytes, for inputs that are not text (binary plans). */
+  bytes?: Buffer;
+}
+
+/** Reads a discovered file as UTF-8 text (BOM stripped); invalid UTF-8 is an error. */
+export function readSource(d: DiscoveredFile, stdinText?: string): ReadOutcome {
+  if (d.absPath === '-') {
+    return { file: { path: d.path, absPath: d.absPath, text: stripBom(stdinText ?? '') } };
+  }
+  let bytes: Buffer;
+  try {
+    const st = statSync(d.absPath);
+    if (st.size > MAX_FILE_BYTES) {
+      return { error: { file: d.path, message: `file is ${Math.round(st.size / 1048576)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit for one file` } };
+    }
+    bytes = readFileSync(d.absPath);
+  } catch (e) {
+    return { error: { file: d.path, message: `cannot read file: ${errCode(e)}` } };
+  }
+  return decode(d, bytes);
+}
+
+export function decode(d: { path: string; absPath: string }, bytes: Buffer): ReadOutcome {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    return { error: { file: d.path, message: 'file is UTF-16; save it as UTF-8' } };
+  }
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    return { bytes }; // a zip: a binary Terraform plan is one
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { error: { file: d.path, message: 'file is not valid UTF-8 text (binary file?)' } };
+  }
+  if (text.includes('\u0000')) return { error: { file: d.path, message: 'file contains NUL bytes (binary file?)' } };
+  return { file: { path: d.path, absPath: d.absPath, text: stripBom(text) } };
+}
+
+const stripBom = (t: string) => (t.charCodeAt(0) === 0xfeff ? t.slice(1) : t);

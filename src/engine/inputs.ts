@@ -1,0 +1,74 @@
+// The seam between the runner and each input kind. An adapter says which files are its own,
+// how they group (a Terraform module is a folder, a Compose project is a file plus its overrides,
+// a Helm release is a chart's values files) and how a group becomes a model.
+import type { InputKind, Range } from './types.js';
+import type { ModelFor } from '../model/index.js';
+
+/** A file the runner has read. `path` is for display (as given or relative to cwd). */
+export interface SourceFile {
+  path: string;
+  absPath: string;
+  text: string;
+}
+
+/** `# iac-guard-ignore <rule>: <reason> [until YYYY-MM-DD]`, found by a parser in a comment. */
+export interface InlineSuppression {
+  file: string;
+  /** Rule id as written (aliases resolved by the engine). */
+  ruleId: string;
+  /** Empty when the comment has none: the engine rejects it and reports it. */
+  reason: string;
+  until?: string;
+  /** The comment itself. */
+  comment: Range;
+  /** The block, attribute or YAML entry the comment stands above; findings starting inside are covered. */
+  covers: Range;
+}
+
+/** Options from the command line and config that change how files are read. */
+export interface LoadOptions {
+  cwd: string;
+  /** `--var k=v` for Terraform. */
+  vars: Record<string, string>;
+  /** `--var-file` for Terraform. */
+  varFiles: string[];
+  /** `--values` files for Helm, in order (later wins). */
+  helmValues: string[];
+  /** Environment for Compose `${VAR}` interpolation (`.env` beside the file wins over nothing, loses to this). */
+  env: Record<string, string | undefined>;
+  /** `--target swarm` and friends. */
+  composeTarget?: 'compose' | 'swarm';
+  /** `--tf-dir`: where the Terraform sources of a plan live. */
+  tfDir?: string;
+}
+
+/** What discovery hands an adapter: a file and whether the user named it explicitly. */
+export interface Candidate {
+  file: SourceFile;
+  /** Named on the command line (or stdin): it must be understood, or the run fails (exit 2). */
+  explicit: boolean;
+}
+
+export interface InputGroup<K extends InputKind = InputKind> {
+  kind: K;
+  /** Files in the group, main file first. */
+  files: SourceFile[];
+}
+
+export interface InputAdapter<K extends InputKind = InputKind> {
+  kind: K;
+  /** Cheap test by name and content; no full parse. */
+  claims(file: SourceFile): boolean;
+  /** Turns the claimed files into groups (one model each). */
+  group(files: SourceFile[], options: LoadOptions): InputGroup<K>[];
+  /** Parses a group. Throws ParseError for input it does not understand. */
+  load(group: InputGroup<K>, options: LoadOptions): Promise<ModelFor<K>> | ModelFor<K>;
+}
+
+/** Every model carries these, whatever its kind. */
+export interface BaseModel {
+  readonly kind: InputKind;
+  /** Display paths of the files behind the model, main file first. */
+  readonly files: string[];
+  readonly inlineSuppressions: InlineSuppression[];
+}

@@ -1,0 +1,284 @@
+// The runner: targets → files → models (each file parsed once) → rules → findings.
+import type { Config, RuleSetting } from './config.js';
+import { discover, readSource, type DiscoveredFile } from './discover.js';
+import { ParseError } from './errors.js';
+import type { InputAdapter, InputGroup, LoadOptions, SourceFile, BaseModel } from './inputs.js';
+import { formatMessage, type AnyRule, type RuleContext } from './rule.js';
+import { applySuppressions } from './suppressions.js';
+import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity } from './types.js';
+import { ADAPTERS, type ProjectInputs } from '../model/index.js';
+import { convertBinaryPlan } from '../parsers/binary-plan.js';
+
+export interface RunOptions {
+  targets: string[];
+  cwd: string;
+  config: Config;
+  /** Every known rule: built-in and plugins. */
+  rules: AnyRule[];
+  /** `--rule`: run only these. */
+  only?: string[];
+  /** `--disable`: never run these. */
+  disable?: string[];
+  load: LoadOptions;
+  /** YYYY-MM-DD */
+  today: string;
+  readStdin?: () => Promise<string>;
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+export interface ActiveRule {
+  rule: AnyRule;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** True when a finding fails the run under `--fail-on`. */
+export function isBlocking(f: Finding, failOn: Config['failOn']): boolean {
+  if (f.suppressed || failOn === 'never') return false;
+  return SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn];
+}
+
+export function makeIdResolver(rules: AnyRule[]): (id: string) => string | undefined {
+  const map = new Map<string, string>();
+  for (const r of rules) {
+    map.set(r.id, r.id);
+    for (const a of r.aliases ?? []) map.set(a, r.id);
+  }
+  return (id) => map.get(id);
+}
+
+/** Applies config and `--rule`/`--disable` to the rule list. Unknown ids are a usage error. */
+export function selectRules(rules: AnyRule[], config: Config, only: string[] = [], disable: string[] = []): ActiveRule[] {
+  const resolveId = makeIdResolver(rules);
+  const unknown = [...Object.keys(config.rules), ...only, ...disable].filter((id) => !resolveId(id));
+  if (unknown.length) {
+    throw new ParseError(config.source ?? 'command line', `unknown rule id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (see \`iac-guard rules\`)`);
+  }
+  const settings = new Map<string, RuleSetting>();
+  for (const [id, s] of Object.entries(config.rules)) settings.set(resolveId(id)!, s);
+  const onlyIds = new Set(only.map((id) => resolveId(id)!));
+  const disabled = new Set(disable.map((id) => resolveId(id)!));
+
+  const active: ActiveRule[] = [];
+  for (const rule of rules) {
+    if (disabled.has(rule.id)) continue;
+    if (onlyIds.size && !onlyIds.has(rule.id)) continue;
+    const s = settings.get(rule.id);
+    const sev = typeof s === 'string' ? s : s?.severity;
+    // `--rule X` turns X on even when config has it off: the command line is the more specific wish.
+    if (sev === 'off' && !onlyIds.has(rule.id)) continue;
+    const options = { ...rule.options, ...(typeof s === 'object' ? (s.options ?? {}) : {}) };
+    active.push({ rule, severity: sev && sev !== 'off' ? sev : rule.severity, options });
+  }
+  return active;
+}
+
+type AnyModel = BaseModel & { kind: InputKind };
+
+export async function run(opts: RunOptions): Promise<RunResult> {
+  const { config } = opts;
+  const errors: FileError[] = [];
+  const globBase = config.source ? dirnameOf(config.source) : opts.cwd;
+  const found = discover(opts.targets, { cwd: opts.cwd, include: config.include, exclude: config.exclude, globBase });
+  errors.push(...found.errors);
+
+  // 1. Read every file once.
+  const stdinText = found.files.some((f) => f.absPath === '-') && opts.readStdin ? await opts.readStdin() : undefined;
+  const sources: { d: DiscoveredFile; file: SourceFile }[] = [];
+  found.files.forEach((d, i) => {
+    opts.onProgress?.('read', i, found.files.length);
+    const out = readSource(d, stdinText);
+    if (out.error) {
+      // A file found in a folder walk that is not text is just not ours; a named one must be understood.
+      if (d.explicit || !/not valid UTF-8|NUL bytes/.test(out.error.message)) errors.push(out.error);
+      return;
+    }
+    if (out.bytes) {
+      if (!d.explicit && !/plan/i.test(d.path)) return;
+      try {
+        sources.push({ d, file: { path: d.path, absPath: d.absPath, text: convertBinaryPlan(d.absPath, d.path) } });
+      } catch (e) {
+        errors.push(toFileError(e, d.path));
+      }
+      return;
+    }
+    sources.push({ d, file: out.file! });
+  });
+
+  // 2. Each file goes to the first adapter that claims it.
+  const kinds = Object.keys(ADAPTERS) as InputKind[];
+  const claimed = new Map<InputKind, SourceFile[]>(kinds.map((k) => [k, []]));
+  const claimedByTarget = new Map<string, number>();
+  for (const { d, file } of sources) {
+    const kind = kinds.find((k) => (ADAPTERS[k] as InputAdapter).claims(file));
+    if (kind) {
+      claimed.get(kind)!.push(file);
+      claimedByTarget.set(d.target, (claimedByTarget.get(d.target) ?? 0) + 1);
+    } else if (d.explicit) {
+      errors.push({ file: file.path, message: notUnderstood(file) });
+    }
+  }
+  for (const t of found.folders) {
+    if (!claimedByTarget.has(t)) errors.push({ file: t, message: 'no supported files here (Terraform plan JSON, .tf, Compose or Helm values)' });
+  }
+
+  // 3. Group and parse.
+  const models: AnyModel[] = [];
+  const files: string[] = [];
+  for (const kind of kinds) {
+    const adapter = ADAPTERS[kind] as InputAdapter;
+    const kindFiles = claimed.get(kind)!;
+    if (!kindFiles.length) continue;
+    let groups: InputGroup[];
+    try {
+      groups = adapter.group(kindFiles, opts.load);
+    } catch (e) {
+      errors.push(toFileError(e, kindFiles[0]!.path));
+      continue;
+    }
+    for (const group of groups) {
+      opts.onProgress?.('parse', models.length, groups.length);
+      try {
+        const model = (await adapter.load(group, opts.load)) as AnyModel;
+        models.push(model);
+        files.push(...model.files);
+      } catch (e) {
+        errors.push(toFileError(e, group.files[0]?.path ?? '?'));
+      }
+    }
+  }
+
+  // 4. Rules.
+  const active = selectRules(opts.rules, config, opts.only, opts.disable);
+  const raw: Finding[] = [];
+  const project: ProjectInputs = { plan: [], terraform: [], compose: [], helm: [] };
+  for (const m of models) (project[m.kind] as AnyModel[]).push(m);
+
+  const contextFor = (a: ActiveRule, onError: (e: unknown) => void) => {
+    const ctx: RuleContext<string, Record<string, unknown>> = {
+      ruleId: a.rule.id,
+      options: a.options,
+      today: opts.today,
+      report(d) {
+        const template = a.rule.messages[d.messageId];
+        if (template === undefined) {
+          onError(new Error(`reported unknown messageId "${d.messageId}"`));
+          return;
+        }
+        const overridden = typeof config.rules[a.rule.id] !== 'undefined';
+        raw.push({
+          ruleId: a.rule.id,
+          severity: overridden ? a.severity : (d.severity ?? a.severity),
+          messageId: d.messageId,
+          message: formatMessage(template, d.data),
+          location: d.at,
+          ...(d.resource ? { resource: d.resource } : {}),
+          ...(d.path ? { path: d.path } : {}),
+          ...(d.related?.length ? { related: d.related } : {}),
+          suppressed: false,
+        });
+      },
+    };
+    return ctx;
+  };
+
+  for (const a of active) {
+    for (const m of models) {
+      const handler = a.rule.check[m.kind] as ((model: AnyModel, ctx: RuleContext<string, object>) => void) | undefined;
+      if (!handler) continue;
+      const fail = (e: unknown) => errors.push({ file: m.files[0] ?? '?', message: `rule ${a.rule.id} failed: ${errMessage(e)}` });
+      try {
+        handler(m, contextFor(a, fail));
+      } catch (e) {
+        fail(e);
+      }
+    }
+    if (a.rule.check.project && models.length) {
+      const fail = (e: unknown) => errors.push({ file: models[0]!.files[0] ?? '?', message: `rule ${a.rule.id} failed: ${errMessage(e)}` });
+      try {
+        a.rule.check.project(project, contextFor(a, fail));
+      } catch (e) {
+        fail(e);
+      }
+    }
+  }
+
+  // 5. Suppressions.
+  const inline = models.flatMap((m) => m.inlineSuppressions);
+  const resolveId = makeIdResolver(opts.rules);
+  const configDisplay = config.source ? relativeTo(opts.cwd, config.source) : undefined;
+  const { findings, extra } = applySuppressions(raw, config.allow, inline, opts.today, resolveId, configDisplay);
+  // The engine's own findings (expired or invalid suppressions) obey config like any rule's.
+  for (const x of extra) {
+    const a = active.find((r) => r.rule.id === x.ruleId);
+    if (a) findings.push({ ...x, severity: a.severity, suppressed: false });
+  }
+
+  findings.sort(compareFindings);
+  errors.sort((a, b) => cmp(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
+  const rules: RuleMeta[] = active.map((a) => ({
+    id: a.rule.id,
+    severity: a.severity,
+    inputs: a.rule.inputs,
+    category: a.rule.category,
+    docs: a.rule.docs,
+  }));
+  return { files: [...new Set(files)], findings: dedupe(findings), errors, rules };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    cmp(a.location.file, b.location.file) ||
+    a.location.range.start.line - b.location.range.start.line ||
+    a.location.range.start.column - b.location.range.start.column ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.resource ?? a.path ?? '', b.resource ?? b.path ?? '') ||
+    cmp(a.message, b.message)
+  );
+}
+
+/** The same rule at the same place with the same message is one finding (override files can repeat a key). */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}\0${f.location.file}\0${f.location.range.start.line}\0${f.location.range.start.column}\0${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function toFileError(e: unknown, fallbackFile: string): FileError {
+  if (e instanceof ParseError) {
+    return { file: e.file, message: e.message, ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}) };
+  }
+  // Not the user's fault, but still fail closed: the file was not understood.
+  return { file: fallbackFile, message: `internal error while reading this file: ${errMessage(e)}` };
+}
+
+const errMessage = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function notUnderstood(file: SourceFile): string {
+  const t = file.text.trimStart();
+  if (!t) return 'file is empty';
+  if (/\.json$/i.test(file.path) || t.startsWith('{') || t.startsWith('[')) {
+    return 'not a Terraform plan: expected the output of `terraform show -json tfplan` (an object with "format_version" and "resource_changes")';
+  }
+  if (/\.ya?ml$/i.test(file.path)) {
+    return 'not a Compose file (no top-level `services:`) nor Helm values (no Chart.yaml beside it)';
+  }
+  return 'not a supported input: expected Terraform plan JSON, .tf/.tf.json, a Compose file or Helm values';
+}
+
+function dirnameOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i > 0 ? p.slice(0, i) : '/';
+}
+
+function relativeTo(cwd: string, abs: string): string {
+  return abs.startsWith(cwd + '/') ? abs.slice(cwd.length + 1) : abs;
+}

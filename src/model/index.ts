@@ -1,0 +1,36 @@
+// Typed views rules query. Each input kind has one model class and one adapter.
+import type { InputKind } from '../engine/types.js';
+import type { InputAdapter } from '../engine/inputs.js';
+import { type PlanModel, planAdapter } from './plan.js';
+import { type TerraformModule, terraformAdapter } from './terraform.js';
+import { type ComposeProject, composeAdapter } from './compose.js';
+import { type HelmRelease, helmAdapter } from './helm.js';
+
+export type { PlanModel, TerraformModule, ComposeProject, HelmRelease };
+
+export interface ModelMap {
+  plan: PlanModel;
+  terraform: TerraformModule;
+  compose: ComposeProject;
+  helm: HelmRelease;
+}
+export type ModelFor<K extends InputKind> = ModelMap[K];
+
+/** Everything parsed in one run, for rules that compare across files. */
+export interface ProjectInputs {
+  plan: PlanModel[];
+  terraform: TerraformModule[];
+  compose: ComposeProject[];
+  helm: HelmRelease[];
+}
+
+/**
+ * Order matters: the first adapter that claims a file owns it. Plans before Terraform
+ * (a `.json` plan is not a `.tf.json`), Helm before Compose (a values file may have `services:`).
+ */
+export const ADAPTERS: { [K in InputKind]: InputAdapter<K> } = {
+  plan: planAdapter,
+  terraform: terraformAdapter,
+  helm: helmAdapter,
+  compose: composeAdapter,
+};

@@ -1,0 +1,194 @@
+// YAML with exact positions, shared by Compose and Helm. One parse per file: the `yaml`
+// Document keeps every node's offsets; LineCounter turns offsets into line:column.
+import {
+  LineCounter,
+  parseDocument,
+  isMap,
+  isSeq,
+  isScalar,
+  isPair,
+  isAlias,
+  visit,
+  type Document,
+  type Node as YamlNode,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
+import { ParseError } from '../engine/errors.js';
+import type { InlineSuppression, SourceFile } from '../engine/inputs.js';
+import { parseIgnoreComment } from '../engine/inline.js';
+import type { Location, Range } from '../engine/types.js';
+
+/** Aliases expanded beyond this many per document are an alias bomb, not a config file. */
+export const MAX_ALIAS_COUNT = 1000;
+
+export interface YamlFile {
+  file: SourceFile;
+  doc: Document.Parsed;
+  lines: LineCounter;
+  /** Plain JS value (aliases and `<<` merges resolved). */
+  value: unknown;
+  suppressions: InlineSuppression[];
+}
+
+export function parseYaml(file: SourceFile, opts: { merge?: boolean } = {}): YamlFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(file.text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    merge: opts.merge ?? true,
+    prettyErrors: false,
+    keepSourceTokens: false,
+  });
+  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'BAD_ALIAS');
+  if (problem) {
+    const p = lines.linePos(problem.pos[0]);
+    throw new ParseError(file.path, `invalid YAML: ${firstLine(problem.message)}`, p.line, p.col);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new ParseError(file.path, /alias/i.test(msg) ? `too many alias expansions (alias bomb?): ${firstLine(msg)}` : `invalid YAML: ${firstLine(msg)}`, 1, 1);
+  }
+  return { file, doc, lines, value, suppressions: collectSuppressions(file, doc, lines) };
+}
+
+const firstLine = (s: string) => s.split('\n')[0]!.trim();
+
+export function rangeOf(yf: YamlFile, node: YamlNode | null | undefined): Range {
+  const r = node?.range;
+  if (!r) return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+  const s = yf.lines.linePos(r[0]);
+  const e = yf.lines.linePos(r[1]);
+  return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
+}
+
+export function locationOf(yf: YamlFile, node: YamlNode | null | undefined): Location {
+  return { file: yf.file.path, range: rangeOf(yf, node) };
+}
+
+/** The pair `key: value` of a map by key, or undefined. */
+export function pairOf(map: unknown, key: string): Pair<YamlNode, YamlNode | null> | undefined {
+  if (!isMap(map)) return undefined;
+  for (const pair of (map as YAMLMap<YamlNode, YamlNode | null>).items) {
+    if (isScalar(pair.key) && String(pair.key.value) === key) return pair;
+  }
+  return undefined;
+}
+
+/** Follows a path of keys and list indexes through the node tree (aliases followed). */
+export function nodeAt(yf: YamlFile, path: (string | number)[]): YamlNode | undefined {
+  let node: unknown = yf.doc.contents;
+  for (const step of path) {
+    if (isAlias(node)) node = node.resolve(yf.doc);
+    if (typeof step === 'number') {
+      if (!isSeq(node)) return undefined;
+      node = node.items[step];
+    } else {
+      const pair = pairOf(node, step);
+      if (!pair) return undefined;
+      node = pair.value;
+    }
+  }
+  if (isAlias(node)) node = node.resolve(yf.doc);
+  return (node as YamlNode | undefined) ?? undefined;
+}
+
+/** The key node at a path (for "point at the key, not the value" findings). */
+export function keyAt(yf: YamlFile, path: (string | number)[]): YamlNode | undefined {
+  const parent = nodeAt(yf, path.slice(0, -1));
+  const last = path[path.length - 1];
+  if (typeof last === 'number') return isSeq(parent) ? (parent.items[last] as YamlNode) : undefined;
+  return last === undefined ? undefined : (pairOf(parent, last)?.key ?? undefined);
+}
+
+/**
+ * `# iac-guard-ignore rule: reason` on the line above a key (or at the end of its line)
+ * covers that key's whole entry. The yaml CST attaches such comments to the next node as
+ * `commentBefore`, or to the node as `comment` when trailing.
+ */
+function collectSuppressions(file: SourceFile, doc: Document.Parsed, lines: LineCounter): InlineSuppression[] {
+  const out: InlineSuppression[] = [];
+  if (!file.text.includes('iac-guard-ignore')) return out;
+  const textLines = file.text.split(/\r?\n/);
+  // Offsets of line starts, to turn "line N" into a range.
+  const lineStart: number[] = [0];
+  for (let i = 0; i < file.text.length; i++) if (file.text.charCodeAt(i) === 10) lineStart.push(i + 1);
+
+  // Map each line number to the innermost pair/item starting on it.
+  const entryByLine = new Map<number, { start: number; end: number }>();
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isPair(pair)) return;
+      const k = (pair.key as YamlNode | null)?.range;
+      const v = (pair.value as YamlNode | null)?.range;
+      if (!k) return;
+      const line = lines.linePos(k[0]).line;
+      if (!entryByLine.has(line)) entryByLine.set(line, { start: k[0], end: v ? v[1] : k[1] });
+    },
+    Seq(_, seq) {
+      for (const item of seq.items as (YamlNode | null)[]) {
+        const r = item?.range;
+        if (!r) continue;
+        const line = lines.linePos(r[0]).line;
+        const prev = entryByLine.get(line);
+        if (!prev || r[0] < prev.start) entryByLine.set(line, { start: r[0], end: r[1] });
+      }
+    },
+  });
+
+  const toRange = (start: number, end: number): Range => {
+    const s = lines.linePos(start);
+    const e = lines.linePos(end);
+    return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
+  };
+
+  textLines.forEach((lineText, idx) => {
+    const hash = findComment(lineText);
+    if (hash < 0) return;
+    const parsed = parseIgnoreComment(lineText.slice(hash));
+    if (!parsed) return;
+    const lineNo = idx + 1;
+    const commentStart = (lineStart[idx] ?? 0) + hash;
+    const comment = toRange(commentStart, (lineStart[idx] ?? 0) + lineText.length);
+    // Trailing comment: covers the entry on its own line; own-line comment: the next entry.
+    const ownLine = lineText.slice(0, hash).trim() === '';
+    let target: { start: number; end: number } | undefined;
+    if (!ownLine) target = entryByLine.get(lineNo);
+    else {
+      for (let l = lineNo + 1; l <= textLines.length; l++) {
+        const t = textLines[l - 1]!.trim();
+        if (t === '' || t.startsWith('#')) continue;
+        target = entryByLine.get(l);
+        break;
+      }
+    }
+    out.push({
+      file: file.path,
+      ruleId: parsed.ruleId,
+      reason: parsed.reason,
+      ...(parsed.until ? { until: parsed.until } : {}),
+      comment,
+      covers: target ? toRange(target.start, target.end) : comment,
+    });
+  });
+  return out;
+}
+
+/** Index of a `#` that starts a comment (not inside quotes), or -1. */
+function findComment(line: string): number {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) {
+      return i;
+    }
+  }
+  return -1;
+}
