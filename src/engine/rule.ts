@@ -3,6 +3,7 @@
 // handlers so the two cannot disagree.
 import type { InputKind, Location, RelatedLocation, RuleDocs, Severity } from './types.js';
 import type { ModelFor, ProjectInputs } from '../model/index.js';
+import type { ResourceTypeTable } from '../knowledge/resource-types.js';
 
 export type MessageData = Record<string, string | number>;
 
@@ -24,6 +25,8 @@ export interface RuleContext<MessageId extends string, Options> {
   readonly options: Options;
   /** Today's date as YYYY-MM-DD (injected so tests and expiry checks are deterministic). */
   readonly today: string;
+  /** Which Terraform types are keys, databases, buckets...: built-in table plus config additions. */
+  readonly resourceTypes: ResourceTypeTable;
   report(descriptor: ReportDescriptor<MessageId>): void;
 }
 

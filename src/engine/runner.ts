@@ -8,6 +8,7 @@ import { applySuppressions } from './suppressions.js';
 import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity } from './types.js';
 import { ADAPTERS, type ProjectInputs } from '../model/index.js';
 import { convertBinaryPlan } from '../parsers/binary-plan.js';
+import { ResourceTypeTable } from '../knowledge/resource-types.js';
 
 export interface RunOptions {
   targets: string[];
@@ -156,11 +157,13 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const project: ProjectInputs = { plan: [], terraform: [], compose: [], helm: [] };
   for (const m of models) (project[m.kind] as AnyModel[]).push(m);
 
+  const resourceTypes = new ResourceTypeTable(config.resourceTypes);
   const contextFor = (a: ActiveRule, onError: (e: unknown) => void) => {
     const ctx: RuleContext<string, Record<string, unknown>> = {
       ruleId: a.rule.id,
       options: a.options,
       today: opts.today,
+      resourceTypes,
       report(d) {
         const template = a.rule.messages[d.messageId];
         if (template === undefined) {
