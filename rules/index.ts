@@ -2,14 +2,20 @@
 import type { AnyRule } from '../src/engine/rule.js';
 import suppressionExpired from './meta/suppression-expired/rule.js';
 import suppressionInvalid from './meta/suppression-invalid/rule.js';
+import imageUnpinned from './shared/image-unpinned/rule.js';
+import wildcardAllowlist from './shared/wildcard-allowlist/rule.js';
 
 export const BUILTIN_RULES: AnyRule[] = [
   suppressionExpired,
   suppressionInvalid,
+  imageUnpinned,
+  wildcardAllowlist,
 ];
 
 /** Folder of each rule relative to rules/, for docs and fixture tests. */
 export const RULE_FOLDERS: Record<string, string> = {
   'suppression-expired': 'meta/suppression-expired',
   'suppression-invalid': 'meta/suppression-invalid',
+  'image-unpinned': 'shared/image-unpinned',
+  'wildcard-allowlist': 'shared/wildcard-allowlist',
 };

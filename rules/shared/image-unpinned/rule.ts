@@ -1,0 +1,34 @@
+import { defineRule } from '../../../src/engine/rule.js';
+import { DEFAULT_MUTABLE_TAGS } from '../../../src/knowledge/images.js';
+import { checkCompose } from './compose.js';
+import { checkHelm } from './helm.js';
+import { checkTerraform } from './terraform.js';
+
+export const messages = {
+  noTag: '{{where}} pulls image `{{image}}` with no tag, so each pull can bring a different version and there is no known-good one to roll back to; pin a version tag or a digest (`{{image}}:<version>` or `@sha256:…`).',
+  latest: '{{where}} pulls `{{image}}`, and `latest` moves with every release, so a restart can silently upgrade and there is no version to roll back to; pin a version tag or a digest.',
+  mutable: '{{where}} pulls `{{image}}`, whose tag `{{tag}}` is moved by its publisher, so a restart can bring a different build; pin a full version (e.g. `1.2.3`) or a digest.',
+} as const;
+export type MessageId = keyof typeof messages;
+export interface Options {
+  /** Tags treated as moving (warning) in addition to major-only tags like `15`. */
+  mutableTags: string[];
+}
+
+// One rule for every input kind, so "mutable tag" is configured once; each kind's handler
+// lives in its own file beside this one.
+export default defineRule<MessageId, Options>({
+  id: 'image-unpinned',
+  severity: 'error',
+  category: 'supply-chain',
+  docs: {
+    summary: 'Container images pulled by `latest`, by no tag, or by a tag that moves.',
+    why: 'An image that is not pinned changes under you on the next pull or restart: a bad release rolls out by itself, and when it breaks there is no recorded version to roll back to.',
+    fix: 'Pin each image to a full version tag (`postgres:16.4`) or, better, a digest (`postgres@sha256:…`); bump it deliberately in a reviewed change.',
+    allow: 'Add `# iac-guard-ignore image-unpinned: <reason>` above the image, or an `allow` entry with the resource/path in `.iac-guard.yml`. Set `rules: { image-unpinned: { options: { mutableTags: [...] } } }` to change which tags count as moving.',
+  },
+  messages,
+  options: { mutableTags: DEFAULT_MUTABLE_TAGS },
+  optionSpecs: { mutableTags: { type: 'string[]', description: 'Tags reported as moving (warning), besides major-only tags like `15`.' } },
+  check: { compose: checkCompose, helm: checkHelm, terraform: checkTerraform },
+});
