@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'rules/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'threads',
+    globalSetup: ['test/helpers/global-setup.ts'],
   },
 });

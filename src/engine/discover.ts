@@ -114,7 +114,7 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
     try {
       st = statSync(abs);
     } catch (e) {
-      errors.push({ file: target, message: errCode(e) === 'ENOENT' ? 'no such file or folder' : `cannot read: ${errCode(e)}` });
+      errors.push({ file: target, message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${errCode(e)}` });
       continue;
     }
     if (st.isDirectory()) {

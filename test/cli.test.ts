@@ -1,0 +1,135 @@
+// The command line as users meet it: exit codes, bad input, output files, colour.
+import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
+import { wantColor } from '../src/cli.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'iac-guard-cli-'));
+
+describe('usage errors exit 2 with one clear line and no stack trace', () => {
+  it('unknown flag', () => {
+    const r = cli(['--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--bogus'");
+  });
+
+  it('no paths', () => {
+    const r = cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('iac-guard: nothing to scan: give files or folders (or - for stdin); see --help\n');
+  });
+
+  it('unknown rule id in --rule', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'x.tf'), '');
+    const r = cli(['--rule', 'no-such-rule', d]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown rule id: no-such-rule');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('invalid config names the file, line and key', () => {
+    const d = tmp();
+    writeFileSync(join(d, '.iac-guard.yml'), 'rules: {}\nfail_on: error\n');
+    writeFileSync(join(d, 'plan.json'), '{}');
+    const r = cli([join(d, 'plan.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`iac-guard: ${join(d, '.iac-guard.yml')}:2:1: invalid config: unknown key "fail_on" (expected one of: fail-on, rules, include, exclude, allow, resource-types, plugins, compose, helm)\n`);
+  });
+});
+
+describe('targets that cannot be read or understood exit 2 (fail closed)', () => {
+  const errorsOf = (args: string[]) => {
+    const r = cli([...args, '--format', 'json']);
+    expect(r.code).toBe(2);
+    return (JSON.parse(r.stdout) as { errors: { file: string; message: string }[] }).errors;
+  };
+
+  it('a missing file', () => {
+    expect(errorsOf(['does/not/exist.json'])).toEqual([{ file: 'does/not/exist.json', message: 'no such file or folder' }]);
+  });
+
+  it('a folder with no supported files', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'notes.txt'), 'hello');
+    expect(errorsOf([d])).toEqual([{ file: d, message: 'no supported files here (Terraform plan JSON, .tf, Compose or Helm values)' }]);
+  });
+
+  it('JSON that is not a plan', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'package.json'), '{"name":"x"}');
+    expect(errorsOf([join(d, 'package.json')])[0]!.message).toMatch(/^not a Terraform plan/);
+  });
+
+  it('an empty file', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'plan.json'), '');
+    expect(errorsOf([join(d, 'plan.json')])[0]!.message).toMatch(/empty/);
+  });
+
+  it('an unreadable file', () => {
+    if (process.getuid?.() === 0) {
+      // root reads everything; the permission path is still covered by the folder test below
+      const d = tmp();
+      mkdirSync(join(d, 'sub'));
+      expect(errorsOf([join(d, 'sub')])[0]!.message).toMatch(/no supported files/);
+      return;
+    }
+    const d = tmp();
+    writeFileSync(join(d, 'plan.json'), '{}');
+    chmodSync(join(d, 'plan.json'), 0o000);
+    expect(errorsOf([join(d, 'plan.json')])[0]!.message).toBe('cannot read file: permission denied');
+  });
+
+  it('a UTF-16 file and a binary file', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'plan.json'), Buffer.from([0xff, 0xfe, 0x7b, 0x00]));
+    writeFileSync(join(d, 'blob.json'), Buffer.from([0x7b, 0xc3, 0x28, 0x00]));
+    expect(errorsOf([join(d, 'plan.json'), join(d, 'blob.json')]).map((e) => e.message)).toEqual([
+      'file is not valid UTF-8 text (binary file?)',
+      'file is UTF-16; save it as UTF-8',
+    ]);
+  });
+
+  it('a binary plan with neither terraform nor tofu on PATH says how to make plan JSON', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'tfplan'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+    const r = cli([join(d, 'tfplan')], { env: { PATH: '/nonexistent' } });
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain('neither terraform nor tofu is on PATH');
+    expect(r.stdout + r.stderr).toContain('terraform show -json tfplan > plan.json');
+  });
+});
+
+describe('--output', () => {
+  it('refuses an unwritable destination without leaving a partial file', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'x.json'), '{}');
+    const r = cli([join(d, 'x.json'), '--format', 'json', '--output', join(d, 'missing-dir', 'out.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write .*out\.json: ENOENT/);
+    expect(readdirSync(d)).toEqual(['x.json']);
+  });
+
+  it('writes the report to the file', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'x.json'), '{}');
+    cli([join(d, 'x.json'), '--format', 'json', '--output', join(d, 'out.json')]);
+    expect(existsSync(join(d, 'out.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(d, 'out.json'), 'utf8')).version).toBe(1);
+  });
+});
+
+describe('colour', () => {
+  it('only on a TTY, never with NO_COLOR or --no-color, always with FORCE_COLOR', () => {
+    expect(wantColor(true, {}, true, false)).toBe(true);
+    expect(wantColor(true, {}, false, false)).toBe(false);
+    expect(wantColor(true, {}, true, true)).toBe(false);
+    expect(wantColor(true, { NO_COLOR: '1' }, true, false)).toBe(false);
+    expect(wantColor(true, { FORCE_COLOR: '1' }, false, false)).toBe(true);
+    expect(wantColor(true, { FORCE_COLOR: '0' }, true, false)).toBe(true);
+    expect(wantColor(false, { FORCE_COLOR: '1' }, true, false)).toBe(false);
+  });
+});
