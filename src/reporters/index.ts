@@ -1,6 +1,18 @@
-// STUB until the reporters land: json only, text prints the same.
+// The five output formats. Each is a pure function RunResult → text; the CLI picks one.
+import { githubReporter } from './github.js';
+import { jsonReporter } from './json.js';
+import { markdownReporter } from './markdown.js';
+import { sarifReporter } from './sarif.js';
+import { textReporter } from './text.js';
 import type { Format, Reporter } from './types.js';
 
-const json: Reporter = (result, o) => JSON.stringify({ version: 1, tool: o.tool, ...result }, null, 2) + '\n';
+export const REPORTERS: Record<Format, Reporter> = {
+  text: textReporter,
+  json: jsonReporter,
+  sarif: sarifReporter,
+  github: githubReporter,
+  markdown: markdownReporter,
+};
 
-export const REPORTERS: Record<Format, Reporter> = { text: json, json, sarif: json, github: json, markdown: json };
+export { blastRadiusMermaid } from './mermaid.js';
+export type { Format, Reporter, ReportOptions } from './types.js';

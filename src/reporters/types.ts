@@ -5,9 +5,12 @@ export interface ReportOptions {
   /** ANSI colour (text format only). */
   color: boolean;
   failOn: Config['failOn'];
-  tool: { name: string; version: string };
-  /** `--quiet`: only blocking findings and errors. */
+  /** `informationUri` is the tool's home page for SARIF; a default is used when absent. */
+  tool: { name: string; version: string; informationUri?: string };
+  /** `--quiet`: only blocking findings and errors (text, github and markdown; json and sarif are always complete). */
   quiet?: boolean;
+  /** Text format: list suppressed findings with their reason instead of only counting them. */
+  showSuppressed?: boolean;
 }
 
 /** A reporter is a pure function from a run's result to text. */

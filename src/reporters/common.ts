@@ -1,0 +1,113 @@
+// Helpers every reporter shares: counts, the one-line summary, places as `file:line:col`,
+// and making text from scanned files safe to print.
+import { isBlocking } from '../engine/runner.js';
+import { SEVERITIES, type FileError, type Finding, type Location, type RunResult, type Severity } from '../engine/types.js';
+import type { ReportOptions } from './types.js';
+
+export interface Counts {
+  /** Distinct files the run read or reported on, understood or not. */
+  files: number;
+  /** Every finding, suppressed ones included. */
+  findings: number;
+  blocking: number;
+  /** Neither blocking nor suppressed (e.g. warnings under `--fail-on error`). */
+  nonBlocking: number;
+  suppressed: number;
+  errors: number;
+  filesNotUnderstood: number;
+  filesWithBlocking: number;
+  blockingBySeverity: Record<Severity, number>;
+}
+
+export function countResult(result: RunResult, failOn: ReportOptions['failOn']): Counts {
+  const blocking = result.findings.filter((f) => isBlocking(f, failOn));
+  const suppressed = result.findings.filter((f) => f.suppressed).length;
+  const errorFiles = new Set(result.errors.map((e) => e.file));
+  const files = new Set([...result.files, ...result.findings.map((f) => f.location.file), ...errorFiles]);
+  const blockingBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of blocking) blockingBySeverity[f.severity]++;
+  return {
+    files: files.size,
+    findings: result.findings.length,
+    blocking: blocking.length,
+    nonBlocking: result.findings.length - blocking.length - suppressed,
+    suppressed,
+    errors: result.errors.length,
+    filesNotUnderstood: errorFiles.size,
+    filesWithBlocking: new Set(blocking.map((f) => f.location.file)).size,
+    blockingBySeverity,
+  };
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * "3 blocking findings (2 errors, 1 warning) in 2 of 5 files; 1 suppressed; 0 files not understood"
+ * or "No blocking findings in 5 files" (with the other counts only when they are not zero).
+ */
+export function summaryLine(c: Counts): string {
+  if (c.blocking > 0) {
+    const bySeverity = SEVERITIES.filter((s) => c.blockingBySeverity[s] > 0)
+      .map((s) => plural(c.blockingBySeverity[s], s))
+      .join(', ');
+    return [
+      `${plural(c.blocking, 'blocking finding')} (${bySeverity}) in ${c.filesWithBlocking} of ${plural(c.files, 'file')}`,
+      ...(c.nonBlocking ? [`${c.nonBlocking} not blocking`] : []),
+      `${c.suppressed} suppressed`,
+      `${plural(c.filesNotUnderstood, 'file')} not understood`,
+    ].join('; ');
+  }
+  return [
+    `No blocking findings in ${plural(c.files, 'file')}`,
+    ...(c.nonBlocking ? [`${c.nonBlocking} not blocking`] : []),
+    ...(c.suppressed ? [`${c.suppressed} suppressed`] : []),
+    ...(c.filesNotUnderstood ? [`${plural(c.filesNotUnderstood, 'file')} not understood`] : []),
+  ].join('; ');
+}
+
+/** `file:line:col` (1-based). */
+export const formatLocation = (l: Location) => `${l.file}:${l.range.start.line}:${l.range.start.column}`;
+
+/** `file:line:col`, `file:line` or `file`, as much as an error knows. */
+export function formatErrorPlace(e: FileError): string {
+  return `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}`;
+}
+
+/** What a finding is about: its Terraform address or YAML path, if it has one. */
+export const subjectOf = (f: Finding): string | undefined => f.resource ?? f.path;
+
+// Characters that can rewrite a terminal or a log viewer, or hide text: C0 controls, DEL, C1
+// controls (ESC [ and its 8-bit twin CSI start colour/cursor sequences), the Arabic letter mark,
+// left/right marks, bidi embeddings/overrides/isolates (Trojan Source) and Unicode line/paragraph
+// separators.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Shows unsafe characters as visible escapes (`\x1b`, `\n`, `\u202e`) so text that came from a
+ * scanned file can neither drive the terminal nor disguise itself. With `keepLineBreaks`, CR and
+ * LF are left for the caller to encode (GitHub workflow commands have their own escapes for them).
+ */
+export function visible(text: string, opts: { keepLineBreaks?: boolean } = {}): string {
+  return text.replace(UNSAFE_CHARS, (ch) => {
+    if (opts.keepLineBreaks && (ch === '\n' || ch === '\r')) return ch;
+    const named = NAMED_ESCAPES[ch];
+    if (named) return named;
+    const code = ch.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * Characters JSON may carry raw but that should not reach a terminal or an editor unescaped
+ * (JSON.stringify already escapes C0 controls). Only ever inside string literals in JSON output,
+ * so escaping them there keeps the document equal.
+ */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON.stringify with 2-space indentation, a trailing newline and the characters above escaped. */
+export function stringifyJson(value: unknown): string {
+  const text = JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${text}\n`;
+}
