@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { main } from './cli.js';
 
-// `iac-guard … | head` closes the pipe early; that is the reader's choice, not a crash.
+// `iac-guard … | head` closes the pipe early: that is the reader's choice, not a crash. The
+// rest of the output is dropped, but the run finishes and still sets its exit code.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    if (e.code !== 'EPIPE') throw e;
   });
 }
 
