@@ -1,18 +1,22 @@
-// Thin command line: parse argv, load config, run the engine, pick a reporter, set the exit code.
+// Thin command line: parse argv and hand over to a command in src/commands/.
+// `iac-guard <paths...>` scans (the default); `rules`, `explain` and `init` are subcommands.
+// A file literally named like a subcommand is scanned as `./rules`.
 // Exit codes: 0 nothing blocking, 1 blocking findings, 2 usage error or any target not understood.
 import { Command, CommanderError, Option } from 'commander';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { renameSync, writeFileSync, unlinkSync } from 'node:fs';
-import { DEFAULT_CONFIG, findConfigFile, loadConfig, type Config } from './engine/config.js';
+import type { Config } from './engine/config.js';
 import { ParseError, UsageError } from './engine/errors.js';
-import { isBlocking, run } from './engine/runner.js';
-import type { LoadOptions } from './engine/inputs.js';
 import { FORMATS, type Format } from './reporters/types.js';
 import { REPORTERS } from './reporters/index.js';
-import { BUILTIN_RULES } from '../rules/index.js';
 import { TOOL } from './version.js';
+import { EXIT, exitCodeFor, scan } from './commands/scan.js';
+import { createProgress } from './commands/progress.js';
+import { rulesCommand } from './commands/rules.js';
+import { explainCommand } from './commands/explain.js';
+import { initCommand } from './commands/init.js';
 
-export const EXIT = { ok: 0, blocking: 1, usage: 2 } as const;
+export { EXIT, today } from './commands/scan.js';
 
 interface ScanFlags {
   format: Format;
@@ -31,6 +35,7 @@ interface ScanFlags {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+const stdout = (text: string) => void process.stdout.write(text);
 
 /** Colour only on a TTY; NO_COLOR wins over everything but an explicit FORCE_COLOR. */
 export function wantColor(flag: boolean, env: NodeJS.ProcessEnv, isTTY: boolean, toFile: boolean): boolean {
@@ -38,23 +43,6 @@ export function wantColor(flag: boolean, env: NodeJS.ProcessEnv, isTTY: boolean,
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return isTTY && !toFile;
-}
-
-export function today(env: NodeJS.ProcessEnv = process.env): string {
-  // IAC_GUARD_TODAY pins the date for reproducible expiry checks in tests and CI replays.
-  const pinned = env.IAC_GUARD_TODAY;
-  if (pinned && /^\d{4}-\d{2}-\d{2}$/.test(pinned)) return pinned;
-  return new Date().toISOString().slice(0, 10);
-}
-
-function parseVars(pairs: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of pairs) {
-    const i = p.indexOf('=');
-    if (i <= 0) throw new UsageError(`--var expects NAME=VALUE, got "${p}"`);
-    out[p.slice(0, i)] = p.slice(i + 1);
-  }
-  return out;
 }
 
 async function readStdin(): Promise<string> {
@@ -79,62 +67,59 @@ function writeAtomically(file: string, text: string): void {
   }
 }
 
-async function scan(paths: string[], flags: ScanFlags): Promise<number> {
+async function scanCommand(paths: string[], flags: ScanFlags): Promise<number> {
   const cwd = process.cwd();
-  if (!paths.length) throw new UsageError('nothing to scan: give files or folders (or - for stdin); see --help');
-  const configFile = flags.config
-    ? resolve(cwd, flags.config)
-    : findConfigFile(paths[0] === '-' || !paths[0] ? cwd : dirname(resolve(cwd, paths[0])));
-  const config: Config = configFile ? loadConfig(configFile, flags.config ?? configFile) : { ...DEFAULT_CONFIG };
-  const failOn = flags.failOn ?? config.failOn;
-
-  const load: LoadOptions = {
-    cwd,
-    vars: parseVars(flags.var),
-    varFiles: flags.varFile,
-    helmValues: [...config.helm.values, ...flags.values],
-    env: { ...process.env },
-    ...(flags.target ?? config.compose.target ? { composeTarget: flags.target ?? config.compose.target } : {}),
-    ...(flags.tfDir ? { tfDir: resolve(cwd, flags.tfDir) } : {}),
-  };
-
-  const result = await run({
-    targets: paths,
-    cwd,
-    config,
-    rules: BUILTIN_RULES,
-    only: flags.rule,
-    disable: flags.disable,
-    load,
-    today: today(),
-    readStdin,
-  });
+  const progress = createProgress({ stream: process.stderr, quiet: Boolean(flags.quiet) });
+  let outcome;
+  try {
+    outcome = await scan({
+      targets: paths,
+      cwd,
+      env: process.env,
+      ...(flags.config ? { config: flags.config } : {}),
+      ...(flags.failOn ? { failOn: flags.failOn } : {}),
+      only: flags.rule,
+      disable: flags.disable,
+      vars: flags.var,
+      varFiles: flags.varFile,
+      values: flags.values,
+      ...(flags.target ? { target: flags.target } : {}),
+      ...(flags.tfDir ? { tfDir: flags.tfDir } : {}),
+      readStdin,
+      onProgress: progress.onProgress,
+    });
+  } finally {
+    progress.finish();
+  }
+  const { result, failOn } = outcome;
 
   const color = wantColor(flags.color, process.env, Boolean(process.stdout.isTTY), Boolean(flags.output));
   const text = REPORTERS[flags.format](result, { color, failOn, tool: TOOL, quiet: Boolean(flags.quiet) });
   if (flags.output) writeAtomically(resolve(cwd, flags.output), text);
   else process.stdout.write(text);
 
-  if (result.errors.length) {
-    // Machine formats carry the errors inside; say it on stderr too so a human sees why it failed.
-    if (flags.format !== 'text' || flags.output) {
-      for (const e of result.errors) process.stderr.write(`iac-guard: ${formatFileError(e)}\n`);
-    }
-    return EXIT.usage;
+  // Machine formats carry the errors inside; say it on stderr too so a human sees why it failed.
+  if (result.errors.length && (flags.format !== 'text' || flags.output)) {
+    for (const e of result.errors) process.stderr.write(`iac-guard: ${formatFileError(e)}\n`);
   }
-  return result.findings.some((f) => isBlocking(f, failOn)) ? EXIT.blocking : EXIT.ok;
+  return exitCodeFor(result, failOn);
 }
 
 export function formatFileError(e: { file: string; message: string; line?: number; column?: number }): string {
   return `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}`;
 }
 
-export function buildProgram(): Command {
+/** The program; each action stores its exit code through `setExit`. */
+export function buildProgram(setExit: (code: number) => void = () => {}): Command {
   const program = new Command();
+  // Set before adding subcommands: they inherit both.
+  program.exitOverride().showHelpAfterError('(run iac-guard --help for usage)');
   program
     .name('iac-guard')
     .description('Blocks infrastructure changes that destroy data or open systems up, before apply.')
     .version(TOOL.version, '-V, --version')
+    // Scan options belong before a subcommand name; subcommands have their own after it.
+    .enablePositionalOptions()
     .argument('[paths...]', 'plan JSON, binary plans, .tf folders, Compose files, Helm values; - for stdin')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
@@ -149,19 +134,38 @@ export function buildProgram(): Command {
     .option('--values <file>', 'Helm values file merged over values.yaml, in order (repeatable)', collect, [])
     .addOption(new Option('--target <kind>', 'how Compose files are deployed').choices(['compose', 'swarm']))
     .option('--tf-dir <dir>', 'Terraform sources of the plan, to point findings at .tf lines')
-    .showHelpAfterError('(run iac-guard --help for usage)')
-    .action(async (paths: string[], flags: ScanFlags) => {
-      process.exitCode = await scan(paths, flags);
-    });
+    .action(async (paths: string[], flags: ScanFlags) => setExit(await scanCommand(paths, flags)));
+
+  program
+    .command('rules')
+    .description('list every rule: id, severity, inputs, category, summary')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-c, --config <file>', 'config whose plugins to include (default: .iac-guard.yml found upward)')
+    .action(async (flags: { format: 'text' | 'json'; config?: string }) => setExit(await rulesCommand(flags, process.cwd(), stdout)));
+
+  program
+    .command('explain')
+    .description('why a rule matters, a bad and a good example, how to fix it and how to allow it')
+    .argument('<rule>', 'rule id (see iac-guard rules)')
+    .option('-c, --config <file>', 'config whose plugins to include (default: .iac-guard.yml found upward)')
+    .action(async (rule: string, flags: { config?: string }) => setExit(await explainCommand(rule, flags, process.cwd(), stdout)));
+
+  program
+    .command('init')
+    .description('write a commented .iac-guard.yml and print pre-commit and GitHub workflow snippets')
+    .argument('[dir]', 'project folder', '.')
+    .option('--force', 'replace an existing .iac-guard.yml')
+    .action((dir: string, flags: { force?: boolean }) => setExit(initCommand(dir, flags, process.cwd(), stdout)));
+
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  program.exitOverride();
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => (code = c));
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    return code;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version are not errors; everything else commander rejects is a usage error.

@@ -1,11 +1,12 @@
 // `.iac-guard.yml`: found upward from the first scanned path, or named with --config.
 // The shape is declared once (CONFIG_SHAPE) and both validates config at run time and
 // generates the JSON Schema editors use, so the two cannot drift.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
 import { UsageError } from './errors.js';
 import { SEVERITIES, type Severity } from './types.js';
+import type { OptionSpec } from './rule.js';
 
 export const CONFIG_FILE_NAMES = ['.iac-guard.yml', '.iac-guard.yaml'];
 
@@ -137,8 +138,30 @@ export const CONFIG_SHAPE: Shape = {
   },
 };
 
-/** JSON Schema (draft-07) for `.iac-guard.yml`, generated from CONFIG_SHAPE. */
-export function configJsonSchema(ruleIds: string[] = []): Record<string, unknown> {
+/** What the schema needs to know of a rule to describe its `rules:` entry and options. */
+export interface RuleSchemaInfo {
+  id: string;
+  summary?: string;
+  severity?: Severity;
+  aliases?: string[];
+  /** Default option values. */
+  options?: Record<string, unknown>;
+  optionSpecs?: Record<string, OptionSpec | undefined>;
+}
+
+const OPTION_TYPES: Record<OptionSpec['type'], Record<string, unknown>> = {
+  string: { type: 'string' },
+  number: { type: 'number' },
+  boolean: { type: 'boolean' },
+  'string[]': { type: 'array', items: { type: 'string' } },
+};
+
+/**
+ * JSON Schema (draft-07) for `.iac-guard.yml`, generated from CONFIG_SHAPE. Given rule ids, the
+ * `rules:` keys are limited to them; given rule descriptions, each rule gets its own entry with
+ * its options (for editor completion) and other ids stay allowed, as plugins add rules.
+ */
+export function configJsonSchema(ruleIds: (string | RuleSchemaInfo)[] = []): Record<string, unknown> {
   const convert = (s: Shape): Record<string, unknown> => {
     switch (s.type) {
       case 'string':
@@ -164,12 +187,36 @@ export function configJsonSchema(ruleIds: string[] = []): Record<string, unknown
     }
   };
   const schema = convert(CONFIG_SHAPE);
-  if (ruleIds.length) {
-    const props = schema.properties as Record<string, Record<string, unknown>>;
-    const rules = props.rules!;
+  const rules = (schema.properties as Record<string, Record<string, unknown>>).rules!;
+  const described = ruleIds.filter((r): r is RuleSchemaInfo => typeof r !== 'string');
+  if (described.length) {
+    rules.properties = Object.fromEntries(
+      described.flatMap((r) => [r.id, ...(r.aliases ?? [])].map((id) => [id, ruleSettingSchema(r, id, convert(severityOrOff))])),
+    );
+  } else if (ruleIds.length) {
     rules.propertyNames = { enum: ruleIds };
   }
   return { $schema: 'http://json-schema.org/draft-07/schema#', title: 'iac-guard config', ...schema };
+}
+
+function ruleSettingSchema(rule: RuleSchemaInfo, id: string, severity: Record<string, unknown>): Record<string, unknown> {
+  const specs = Object.entries(rule.optionSpecs ?? {}).filter((e): e is [string, OptionSpec] => e[1] !== undefined);
+  const defaults = rule.options ?? {};
+  // Strict only when every option is described, so an undocumented option is never flagged as a typo.
+  const allDescribed = Object.keys(defaults).every((k) => specs.some(([name]) => name === k));
+  const options = {
+    type: 'object',
+    description: specs.length ? `Options of ${rule.id}` : `${rule.id} has no options`,
+    properties: Object.fromEntries(
+      specs.map(([name, spec]) => [name, { ...OPTION_TYPES[spec.type], description: spec.description, ...(name in defaults ? { default: defaults[name] } : {}) }]),
+    ),
+    additionalProperties: !allDescribed,
+  };
+  const alias = id !== rule.id ? ` (former id of ${rule.id})` : '';
+  return {
+    description: `${rule.summary ?? rule.id}${alias}${rule.severity ? ` Default severity: ${rule.severity}.` : ''}`,
+    oneOf: [severity, { type: 'object', description: 'Severity and options', additionalProperties: false, properties: { severity, options } }],
+  };
 }
 
 // ---- validation with positions ----
@@ -256,6 +303,15 @@ function childNode(node: YamlNode | null | undefined, key: string): { key: YamlN
     }
   }
   return undefined;
+}
+
+/** Where the upward config search starts for a scanned path: the folder itself, or a file's folder. */
+export function configSearchStart(path: string): string {
+  try {
+    return statSync(path).isDirectory() ? path : dirname(path);
+  } catch {
+    return dirname(path);
+  }
 }
 
 /** Finds `.iac-guard.yml` in `startDir` or any parent. */

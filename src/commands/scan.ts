@@ -1,0 +1,110 @@
+// The scan itself, shared by the command line and the GitHub Action: find the config, load
+// plugins, run the engine. Formatting and exit codes stay with the caller.
+import { dirname, resolve } from 'node:path';
+import { DEFAULT_CONFIG, configSearchStart, findConfigFile, loadConfig, type Config } from '../engine/config.js';
+import { UsageError } from '../engine/errors.js';
+import type { LoadOptions } from '../engine/inputs.js';
+import type { AnyRule } from '../engine/rule.js';
+import { isBlocking, run } from '../engine/runner.js';
+import type { RunResult } from '../engine/types.js';
+import { loadPlugins } from '../plugins.js';
+import { BUILTIN_RULES } from '../../rules/index.js';
+
+export const EXIT = { ok: 0, blocking: 1, usage: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export interface ScanRequest {
+  targets: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** `--config`, relative to cwd; otherwise `.iac-guard.yml` is looked up from the first target. */
+  config?: string;
+  failOn?: Config['failOn'];
+  only?: string[];
+  disable?: string[];
+  vars?: string[];
+  varFiles?: string[];
+  values?: string[];
+  target?: 'compose' | 'swarm';
+  tfDir?: string;
+  readStdin?: () => Promise<string>;
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+export interface ScanOutcome {
+  result: RunResult;
+  failOn: Config['failOn'];
+  config: Config;
+  /** Built-in rules plus the config's plugins. */
+  rules: AnyRule[];
+}
+
+export function today(env: NodeJS.ProcessEnv = process.env): string {
+  // IAC_GUARD_TODAY pins the date for reproducible expiry checks in tests and CI replays.
+  const pinned = env.IAC_GUARD_TODAY;
+  if (pinned && /^\d{4}-\d{2}-\d{2}$/.test(pinned)) return pinned;
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** `--var NAME=VALUE` pairs. */
+export function parseVars(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new UsageError(`--var expects NAME=VALUE, got "${p}"`);
+    out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
+}
+
+/** The config named with --config, or the one found upward from `startDir`, or the defaults. */
+export function resolveConfig(cwd: string, explicit: string | undefined, startDir: string): Config {
+  const file = explicit ? resolve(cwd, explicit) : findConfigFile(startDir);
+  return file ? loadConfig(file, explicit ?? file) : { ...DEFAULT_CONFIG };
+}
+
+/** Built-in rules plus the plugins the config names (relative to the config file). */
+export async function rulesFor(config: Config, cwd: string): Promise<AnyRule[]> {
+  if (!config.plugins.length) return BUILTIN_RULES;
+  const plugins = await loadPlugins(config.plugins, config.source ? dirname(config.source) : cwd, BUILTIN_RULES);
+  return [...BUILTIN_RULES, ...plugins];
+}
+
+export async function scan(req: ScanRequest): Promise<ScanOutcome> {
+  const { cwd, targets } = req;
+  if (!targets.length) throw new UsageError('nothing to scan: give files or folders (or - for stdin); see --help');
+  const first = targets[0]!;
+  const config = resolveConfig(cwd, req.config, first === '-' ? cwd : configSearchStart(resolve(cwd, first)));
+  const rules = await rulesFor(config, cwd);
+  const composeTarget = req.target ?? config.compose.target;
+
+  const load: LoadOptions = {
+    cwd,
+    vars: parseVars(req.vars ?? []),
+    varFiles: req.varFiles ?? [],
+    helmValues: [...config.helm.values, ...(req.values ?? [])],
+    env: { ...req.env },
+    ...(composeTarget ? { composeTarget } : {}),
+    ...(req.tfDir ? { tfDir: resolve(cwd, req.tfDir) } : {}),
+  };
+
+  const result = await run({
+    targets,
+    cwd,
+    config,
+    rules,
+    only: req.only ?? [],
+    disable: req.disable ?? [],
+    load,
+    today: today(req.env),
+    ...(req.readStdin ? { readStdin: req.readStdin } : {}),
+    ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+  });
+  return { result, failOn: req.failOn ?? config.failOn, config, rules };
+}
+
+/** 2 when anything was not understood, else 1 when a finding blocks, else 0. */
+export function exitCodeFor(result: RunResult, failOn: Config['failOn']): ExitCode {
+  if (result.errors.length) return EXIT.usage;
+  return result.findings.some((f) => isBlocking(f, failOn)) ? EXIT.blocking : EXIT.ok;
+}

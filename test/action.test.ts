@@ -1,0 +1,360 @@
+// The GitHub Action, run the way the runner runs it: INPUT_* variables, a workspace, and the
+// GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files; in-process through runAction() and once as the
+// built dist/src/action/main.js.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import {
+  ANNOTATIONS_SHOWN_PER_LEVEL,
+  fromJsonReport,
+  hasDiffCommand,
+  jobSummary,
+  runAction,
+  withoutWorkflowCommands,
+} from '../src/action/run.js';
+import { capSummary, formatOutput, getInput, getListInput, MAX_SUMMARY_BYTES } from '../src/action/runner-files.js';
+import { REPORTERS } from '../src/reporters/index.js';
+import type { Finding, RunResult } from '../src/engine/types.js';
+import { ROOT } from './helpers/cli.js';
+
+const FIXTURES = join(ROOT, 'test/fixtures/action');
+const TOOL = { name: 'iac-guard', version: '0.0.0' };
+
+interface Run {
+  code: number;
+  stdout: string;
+  summary: string;
+  outputs: Record<string, string>;
+  workspace: string;
+}
+
+/** Reads GITHUB_OUTPUT as the runner does: `name=value` lines and `name<<DELIM` heredocs. */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2]!, i + 1);
+      expect(end, `unterminated heredoc for ${heredoc[1]}`).toBeGreaterThan(i);
+      out[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else {
+      const eq = line.indexOf('=');
+      expect(eq, `not an output line: ${line}`).toBeGreaterThan(0);
+      out[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+  }
+  return out;
+}
+
+/** A temporary workspace and runner files; `files` are copied in (name in workspace → fixture). */
+function setup(files: Record<string, string>, inputs: Record<string, string>) {
+  const workspace = mkdtempSync(join(tmpdir(), 'iac-guard-action-'));
+  const runnerDir = mkdtempSync(join(tmpdir(), 'iac-guard-runner-'));
+  for (const [name, fixture] of Object.entries(files)) copyFileSync(join(FIXTURES, fixture), join(workspace, name));
+  const event = join(runnerDir, 'event.json');
+  writeFileSync(event, JSON.stringify({ action: 'opened', number: 7, pull_request: { number: 7, base: { ref: 'main' }, head: { ref: 'feature' } } }));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    IAC_GUARD_TODAY: '2026-11-22',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: event,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_STEP_SUMMARY: join(runnerDir, 'summary.md'),
+    GITHUB_OUTPUT: join(runnerDir, 'output.txt'),
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+  };
+  const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+  const collect = (code: number, stdout: string): Run => ({
+    code,
+    stdout,
+    summary: read(env.GITHUB_STEP_SUMMARY!),
+    outputs: parseOutputs(read(env.GITHUB_OUTPUT!)),
+    workspace,
+  });
+  return { env, collect };
+}
+
+async function runInProcess(files: Record<string, string>, inputs: Record<string, string>): Promise<Run> {
+  const { env, collect } = setup(files, inputs);
+  let stdout = '';
+  const code = await runAction(env, (t) => (stdout += t));
+  return collect(code, stdout);
+}
+
+const ANNOTATION = /^::(error|warning|notice) [^\n]*::[^\n]*$/;
+const lines = (s: string) => s.split('\n').filter(Boolean);
+/** The summary without markdown escapes, to look for values. */
+const plain = (md: string) => md.replace(/\\(.)/g, '$1');
+
+describe('GitHub Action: a plan that deletes a database', () => {
+  it('annotates, writes SARIF, a job summary and outputs, and exits 1', async () => {
+    const r = await runInProcess({ 'plan.json': 'blocking-plan.json' }, { plan: 'plan.json', 'sarif-file': 'iac-guard.sarif' });
+    expect(r.code).toBe(1);
+
+    const out = lines(r.stdout);
+    expect(out.at(-1)).toMatch(/^iac-guard: 1 blocking finding \(1 error\) in 1 of 1 file/);
+    const annotations = out.slice(0, -1);
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]).toMatch(ANNOTATION);
+    expect(annotations[0]).toMatch(/^::error file=plan\.json,line=6,col=18,endLine=\d+,endColumn=\d+,title=plan-stateful-destroyed aws_db_instance\.orders::aws_db_instance\.orders /);
+
+    expect(r.outputs).toEqual({ findings: '1', blocking: '1', 'sarif-file': 'iac-guard.sarif' });
+
+    const sarif = JSON.parse(readFileSync(join(r.workspace, 'iac-guard.sarif'), 'utf8'));
+    const result = sarif.runs[0].results[0];
+    expect(result.ruleId).toBe('plan-stateful-destroyed');
+    expect(result.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'plan.json', uriBaseId: '%SRCROOT%' });
+    expect(result.locations[0].physicalLocation.region.startLine).toBe(6);
+
+    expect(r.summary).toMatch(/^## ❌ iac-guard: blocked/);
+    expect(plain(r.summary)).toContain('plan-stateful-destroyed');
+    expect(plain(r.summary)).toContain('aws_db_instance.orders');
+  });
+
+  it('the built dist/src/action/main.js behaves the same as a process', () => {
+    const { env, collect } = setup({ 'plan.json': 'blocking-plan.json' }, { plan: 'plan.json', 'fail-on': 'error', annotations: 'true', summary: 'true' });
+    const child = spawnSync(process.execPath, [join(ROOT, 'dist/src/action/main.js')], { cwd: ROOT, env, encoding: 'utf8' });
+    const r = collect(child.status ?? -1, child.stdout);
+    expect(child.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(lines(r.stdout)[0]).toMatch(/^::error file=plan\.json,line=6,col=18,.*title=plan-stateful-destroyed aws_db_instance\.orders::/);
+    expect(r.outputs).toEqual({ findings: '1', blocking: '1', 'sarif-file': '' });
+    expect(r.summary).toMatch(/^## ❌ iac-guard: blocked/);
+  });
+
+  it('fail-on never reports the finding but passes', async () => {
+    const r = await runInProcess({ 'plan.json': 'blocking-plan.json' }, { plan: 'plan.json', 'fail-on': 'never' });
+    expect(r.code).toBe(0);
+    expect(r.outputs).toEqual({ findings: '1', blocking: '0', 'sarif-file': '' });
+  });
+
+  it('annotations: false logs plain text with workflow commands switched off around it', async () => {
+    const r = await runInProcess({ 'plan.json': 'blocking-plan.json' }, { plan: 'plan.json', annotations: 'false', summary: 'false' });
+    expect(r.code).toBe(1);
+    const out = lines(r.stdout);
+    const token = /^::stop-commands::(iac-guard-[0-9a-f]{16})$/.exec(out[0]!)?.[1];
+    expect(token).toBeDefined();
+    expect(out.at(-1)).toBe(`::${token}::`);
+    expect(out.slice(1, -1).join('\n')).toContain('plan-stateful-destroyed');
+    expect(r.summary).toBe('');
+  });
+});
+
+describe('GitHub Action: a plan that destroys an encryption key', () => {
+  it('the job summary draws the blast radius: the key and what was encrypted with it', async () => {
+    const r = await runInProcess({ 'plan.json': 'key-destroyed-plan.json' }, { plan: 'plan.json' });
+    expect(r.code).toBe(1);
+    expect(lines(r.stdout)[0]).toMatch(/^::error file=plan\.json,line=6,col=18,.*title=plan-key-destroyed google_kms_crypto_key\.archive::/);
+    const graph = /### Blast radius\n\n```mermaid\n([\s\S]*?)\n```/.exec(r.summary)?.[1];
+    expect(graph).toBeDefined();
+    expect(graph).toContain('["google_kms_crypto_key.archive"]:::flagged');
+    expect(graph).toMatch(/n1 -->\|"encrypted with google_kms_crypto_key\.archive"\| n2/);
+    expect(graph).toContain('n2["google_storage_bucket.log_archive"]');
+  });
+});
+
+describe('GitHub Action: a harmless plan', () => {
+  it('passes with no annotations, zero outputs and a passing summary', async () => {
+    const r = await runInProcess({ 'plan.json': 'clean-plan.json' }, { plan: 'plan.json', 'sarif-file': 'out.sarif' });
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toEqual(['iac-guard: No blocking findings in 1 file']);
+    expect(r.outputs).toEqual({ findings: '0', blocking: '0', 'sarif-file': 'out.sarif' });
+    expect(JSON.parse(readFileSync(join(r.workspace, 'out.sarif'), 'utf8')).runs[0].results).toEqual([]);
+    expect(r.summary).toMatch(/^## ✅ iac-guard: passed/);
+  });
+});
+
+describe('GitHub Action: hostile names stay inside their fields', () => {
+  const hostileAddress = 'aws_db_instance.orders["x\n::error::pwned <script>alert(1)</script> | %0A ](javascript:x)"]';
+
+  it('a hostile file name and resource address cannot add commands, outputs, table cells or HTML', async () => {
+    const plan = readFileSync(join(FIXTURES, 'blocking-plan.json'), 'utf8')
+      .replace('"address": "aws_db_instance.orders"', `"address": ${JSON.stringify(hostileAddress)}, "index": ${JSON.stringify('x\n::error::pwned <script>alert(1)</script> | %0A ](javascript:x)')}`);
+    const { env, collect } = setup({}, {});
+    // A newline in a file name: found by walking the workspace (list inputs split on newlines).
+    writeFileSync(join(env.GITHUB_WORKSPACE!, 'plan %25 ::warning::x\n::error::evil <img src=x onerror=alert(1)> | ,.json'), plan);
+    env['INPUT_PATHS'] = '.';
+    env['INPUT_SARIF-FILE'] = 'report\n::error::output.sarif';
+    let stdout = '';
+    const r = collect(await runAction(env, (t) => (stdout += t)), stdout);
+
+    expect(r.code).toBe(1);
+    const out = lines(r.stdout);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(ANNOTATION);
+    expect(out[0]).toContain('::error file=plan %2525 %3A%3Awarning%3A%3Ax%0A%3A%3Aerror%3A%3Aevil <img src=x onerror=alert(1)> | %2C.json,line=6,');
+    // The address's newline is escaped in the title property and in the message.
+    expect(out[0]).toContain('title=plan-stateful-destroyed aws_db_instance.orders["x%0A%3A%3Aerror%3A%3Apwned <script>');
+    expect(out[0]).toContain('::aws_db_instance.orders["x%0A::error::pwned <script>');
+    expect(out.at(-1)).toMatch(/^iac-guard: /);
+
+    // Outputs: exactly the three, the hostile SARIF path kept whole in a heredoc.
+    expect(Object.keys(r.outputs).sort()).toEqual(['blocking', 'findings', 'sarif-file']);
+    expect(r.outputs['sarif-file']).toBe('report\n::error::output.sarif');
+
+    // Summary: no HTML or link from the names; every table row keeps its five cells.
+    expect(r.summary).not.toMatch(/<script|<img|\]\(javascript/);
+    const rows = r.summary.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---') && !l.startsWith('| Severity'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.split(' | ')).toHaveLength(5);
+  });
+});
+
+describe('GitHub Action: bad inputs fail the step clearly (exit 2)', () => {
+  it('an unknown fail-on', async () => {
+    const r = await runInProcess({ 'plan.json': 'clean-plan.json' }, { plan: 'plan.json', 'fail-on': 'sometimes' });
+    expect(r.code).toBe(2);
+    expect(lines(r.stdout)).toEqual(['::error title=iac-guard could not run::input fail-on must be one of error, warning, never (got "sometimes")']);
+    expect(r.summary).toContain('## ⚠️ iac-guard: could not run');
+    expect(r.outputs).toEqual({ findings: '', blocking: '', 'sarif-file': '' });
+  });
+
+  it('a plan that is not there', async () => {
+    const r = await runInProcess({}, { plan: 'missing.json', 'sarif-file': 'x.sarif' });
+    expect(r.code).toBe(2);
+    expect(lines(r.stdout)[0]).toBe('::error file=missing.json,title=iac-guard%3A file not understood::no such file or folder');
+    expect(r.summary).toContain('Files not understood');
+  });
+
+  it('annotations that is not a boolean', async () => {
+    const r = await runInProcess({ 'plan.json': 'clean-plan.json' }, { plan: 'plan.json', annotations: 'yes' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('input annotations must be true or false (got \\"yes\\")'.replace(/\\"/g, '"'));
+  });
+
+  // MARKED: `iac-guard diff` is being built separately. Until it lands, diff-base must fail
+  // clearly; once it exists this test skips and the diff work adds its own action test.
+  it.skipIf(hasDiffCommand())('diff-base while this version has no diff command', async () => {
+    const r = await runInProcess({}, { 'diff-base': 'origin/main' });
+    expect(r.code).toBe(2);
+    expect(lines(r.stdout)[0]).toMatch(/^::error title=iac-guard could not run::diff-base is set, but this iac-guard \(.+\) has no `diff` command/);
+  });
+});
+
+describe('GitHub Action: large results stay readable', () => {
+  const finding = (i: number): Finding => ({
+    ruleId: 'plan-stateful-destroyed',
+    severity: 'error',
+    messageId: 'deleted',
+    message: `aws_db_instance.db_${i} will be deleted`,
+    location: { file: 'plan.json', range: { start: { line: i + 1, column: 3 }, end: { line: i + 1, column: 9 } } },
+    resource: `aws_db_instance.db_${i}`,
+    suppressed: false,
+  });
+  const result: RunResult = { files: ['plan.json'], findings: Array.from({ length: 300 }, (_, i) => finding(i)), errors: [], rules: [] };
+
+  it('the summary says how many findings and annotations were left out', () => {
+    const md = jobSummary(result, { color: false, failOn: 'error', tool: TOOL }, true);
+    expect(md).toContain('250 more blocking findings not shown');
+    expect(md).toContain(`GitHub shows ${ANNOTATIONS_SHOWN_PER_LEVEL} annotations per severity in a step; 290 more are in the log and the SARIF report.`);
+    expect(md.split('\n').filter((l) => l.startsWith('| plan') || l.startsWith('| error'))).toHaveLength(50);
+  });
+
+  it('a summary over GitHub’s 1 MiB limit is cut on a line, with fences closed and a note', () => {
+    const huge = '## report\n\n```mermaid\n' + 'a --> b\n'.repeat(200_000) + '```\n';
+    const cut = capSummary(huge);
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES);
+    expect((cut.match(/^```/gm) ?? []).length % 2).toBe(0);
+    expect(cut).toMatch(/cut at GitHub’s size limit/);
+    expect(capSummary('small\n')).toBe('small\n');
+  });
+});
+
+describe('GitHub Action: runner conventions', () => {
+  it('reads INPUT_ names with hyphens kept, or with underscores', () => {
+    expect(getInput({ 'INPUT_FAIL-ON': ' warning ' }, 'fail-on')).toBe('warning');
+    expect(getInput({ INPUT_FAIL_ON: 'never' }, 'fail-on')).toBe('never');
+    expect(getInput({}, 'fail-on')).toBe('');
+  });
+
+  it('list inputs: one per line (spaces kept), or space separated on one line', () => {
+    expect(getListInput({ INPUT_PLAN: 'a.json b.json' }, 'plan')).toEqual(['a.json', 'b.json']);
+    expect(getListInput({ INPUT_PLAN: 'infra/my plan.json\n\n  other/plan.json  \n' }, 'plan')).toEqual(['infra/my plan.json', 'other/plan.json']);
+  });
+
+  it('outputs with a newline use a heredoc whose delimiter is not in the value', () => {
+    expect(formatOutput('blocking', '3')).toBe('blocking=3\n');
+    const text = formatOutput('x', 'a\nghadelimiter_\nb');
+    const [first, ...rest] = text.split('\n');
+    const delimiter = first!.slice('x<<'.length);
+    expect(rest.slice(0, 3)).toEqual(['a', 'ghadelimiter_', 'b']);
+    expect(rest[3]).toBe(delimiter);
+    expect('a\nghadelimiter_\nb').not.toContain(delimiter);
+  });
+
+  it('the stop-commands token never occurs in the text it protects', () => {
+    const wrapped = withoutWorkflowCommands('::error::x\n');
+    const token = /^::stop-commands::(.+)\n/.exec(wrapped)![1]!;
+    expect(wrapped).toBe(`::stop-commands::${token}\n::error::x\n::${token}::\n`);
+  });
+
+  it('a JSON report reads back into the same result (how diff-base results are reported)', async () => {
+    const r = await runInProcess({ 'plan.json': 'blocking-plan.json' }, { plan: 'plan.json', summary: 'false' });
+    expect(r.code).toBe(1);
+    const original: RunResult = {
+      files: ['plan.json', 'b.yml'],
+      findings: [
+        { ...finding(), related: [{ message: 'encrypted with it', resource: 'aws_s3_bucket.logs', location: { file: 'plan.json', range: { start: { line: 9, column: 2 }, end: { line: 9, column: 2 } } } }] },
+        { ...finding(), ruleId: 'image-unpinned', location: { file: 'b.yml', range: { start: { line: 3, column: 12 }, end: { line: 3, column: 24 } } }, resource: undefined, path: 'services.web.image', suppressed: true, suppression: { kind: 'config', reason: 'vendor image', expires: '2027-01-01' } },
+      ].map((f) => JSON.parse(JSON.stringify(f)) as Finding),
+      errors: [{ file: 'c.tf', message: 'bad', line: 2, column: 1 }],
+      rules: [],
+    };
+    const options = { color: false, failOn: 'error' as const, tool: TOOL };
+    const json = REPORTERS.json(original, options);
+    expect(REPORTERS.json(fromJsonReport(json), options)).toBe(json);
+  });
+
+  function finding(): Finding {
+    return {
+      ruleId: 'plan-key-destroyed',
+      severity: 'error',
+      messageId: 'deleted',
+      message: 'key destroyed',
+      location: { file: 'plan.json', range: { start: { line: 5, column: 7 }, end: { line: 5, column: 30 } } },
+      resource: 'google_kms_crypto_key.logs',
+      suppressed: false,
+    };
+  }
+});
+
+describe('action.yml and the example workflow', () => {
+  const action = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, unknown>;
+    outputs: Record<string, { value: string }>;
+    runs: { using: string; steps: { id?: string; run: string; env?: Record<string, string> }[] };
+  };
+
+  it('passes every input to the entry as INPUT_<NAME>, never spliced into a script', () => {
+    const scan = action.runs.steps.find((s) => s.id === 'scan')!;
+    expect(action.runs.using).toBe('composite');
+    for (const name of Object.keys(action.inputs)) expect(scan.env?.[`INPUT_${name.toUpperCase()}`]).toBe(`\${{ inputs.${name} }}`);
+    for (const step of action.runs.steps) expect(step.run).not.toContain('${{ inputs.');
+    expect(scan.run).toBe('node "$GITHUB_ACTION_PATH/dist/src/action/main.js"');
+    expect(Object.keys(action.outputs).sort()).toEqual(['blocking', 'findings', 'sarif-file']);
+  });
+
+  it('examples/github/iac-guard.yml uses only inputs and outputs the action has, with least privilege', () => {
+    const text = readFileSync(join(ROOT, 'examples/github/iac-guard.yml'), 'utf8');
+    const workflow = parseYaml(text) as {
+      on: Record<string, unknown>;
+      permissions: Record<string, string>;
+      jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }>;
+    };
+    expect(Object.keys(workflow.on)).toEqual(['pull_request']);
+    expect(workflow.permissions).toEqual({ contents: 'read', 'security-events': 'write' });
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+    const guard = steps.find((s) => s.uses?.includes('/iac-guard@'))!;
+    for (const key of Object.keys(guard.with ?? {})) expect(Object.keys(action.inputs)).toContain(key);
+    for (const m of text.matchAll(/steps\.iac-guard\.outputs\.([\w-]+)/g)) expect(Object.keys(action.outputs)).toContain(m[1]);
+    expect(steps.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))).toBe(true);
+  });
+});
