@@ -1,0 +1,58 @@
+// Judges certificate blocks found by any handler and reports them the same way everywhere.
+import type { RuleContext } from '../../../src/engine/rule.js';
+import type { Location, Position } from '../../../src/engine/types.js';
+import { expiryOn, type CertificateBlock } from '../../../src/parsers/pem.js';
+import type { MessageId, Options } from './rule.js';
+
+export interface CertificateSite {
+  /** "`ingress.tls.crt` (default of chart web)": the value holding the certificates. */
+  where: string;
+  /** YAML path or Terraform variable, for allow entries. */
+  path?: string;
+  resource?: string;
+  /** Where to point for the n-th block (the line of its BEGIN marker when known). */
+  locate: (index: number, block: CertificateBlock) => Location;
+  /** The value is a template (`{{ }}`, `${}`): a block that does not parse is not its final text. */
+  templated: boolean;
+}
+
+export function reportCertificates(blocks: CertificateBlock[], site: CertificateSite, ctx: RuleContext<MessageId, Options>): void {
+  const warnDays = Number(ctx.options.warnDays);
+  blocks.forEach((block, i) => {
+    const base = {
+      at: site.locate(i, block),
+      ...(site.path ? { path: site.path } : {}),
+      ...(site.resource ? { resource: site.resource } : {}),
+    };
+    if (!block.ok) {
+      if (!site.templated) ctx.report({ ...base, messageId: 'unparsable', data: { where: site.where, reason: block.reason }, severity: 'warning' });
+      return;
+    }
+    const expiry = expiryOn(block.notAfter, ctx.today, Number.isFinite(warnDays) ? warnDays : 30);
+    if (expiry.state === 'valid') return;
+    const issuer = block.issuer === block.subject ? 'itself: self-signed' : block.issuer;
+    const data = { where: site.where, subject: block.subject, issuer, notAfter: expiry.notAfterDay };
+    if (expiry.state === 'expired') ctx.report({ ...base, messageId: 'expired', data });
+    else {
+      const days = expiry.daysLeft === 0 ? 'today' : expiry.daysLeft === 1 ? 'in 1 day' : `in ${expiry.daysLeft} days`;
+      ctx.report({ ...base, messageId: 'expiring', data: { ...data, days }, severity: 'warning' });
+    }
+  });
+}
+
+/**
+ * The position of `offset` in `text`, where `text` starts at `start` in its file (the value of an
+ * attribute) or at 1:1 (a whole file).
+ */
+export function positionIn(text: string, offset: number, start: Position = { line: 1, column: 1 }): Position {
+  const before = text.slice(0, offset);
+  const newlines = before.split('\n').length - 1;
+  if (newlines === 0) return { line: start.line, column: start.column + offset };
+  return { line: start.line + newlines, column: offset - before.lastIndexOf('\n') };
+}
+
+/** A one-character-wide location at `offset` of `text`. */
+export function locationIn(file: string, text: string, offset: number, start?: Position): Location {
+  const p = positionIn(text, offset, start);
+  return { file, range: { start: p, end: { line: p.line, column: p.column + 1 } } };
+}
