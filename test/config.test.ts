@@ -33,7 +33,7 @@ describe('config', () => {
         '    expires: 2027-01-31',
         'resource-types:',
         '  database: [custom_db]',
-        'compose: { target: swarm, daemon-rotates-logs: true }',
+        'compose: { target: swarm }',
         'helm: { values: [values-prod.yaml] }',
       ].join('\n'),
       '.iac-guard.yml',
@@ -45,7 +45,7 @@ describe('config', () => {
       { rule: 'plan-stateful-destroyed', resource: 'aws_s3_bucket.scratch*', reason: 'scratch bucket, rebuilt nightly', expires: '2027-01-31' },
     ]);
     expect(c.resourceTypes).toEqual({ database: ['custom_db'] });
-    expect(c.compose).toEqual({ target: 'swarm', daemonRotatesLogs: true });
+    expect(c.compose).toEqual({ target: 'swarm' });
     expect(c.helm.values).toEqual(['values-prod.yaml']);
   });
 

@@ -6,6 +6,7 @@ import { UsageError } from '../engine/errors.js';
 import type { LoadOptions } from '../engine/inputs.js';
 import type { AnyRule } from '../engine/rule.js';
 import { isBlocking, run } from '../engine/runner.js';
+import { createSelection, parseShard } from '../engine/select.js';
 import type { RunResult } from '../engine/types.js';
 import { loadPlugins } from '../plugins.js';
 import { BUILTIN_RULES } from '../../rules/index.js';
@@ -27,6 +28,10 @@ export interface ScanRequest {
   values?: string[];
   target?: 'compose' | 'swarm';
   tfDir?: string;
+  /** `--changed-since REF`: only units with files changed since this git revision. */
+  changedSince?: string;
+  /** `--shard i/n`: only this slice of the units, for parallel CI jobs. */
+  shard?: string;
   readStdin?: () => Promise<string>;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -74,6 +79,7 @@ export async function scan(req: ScanRequest): Promise<ScanOutcome> {
   const { cwd, targets } = req;
   if (!targets.length) throw new UsageError('nothing to scan: give files or folders (or - for stdin); see --help');
   const first = targets[0]!;
+  const select = createSelection({ cwd, ...(req.changedSince !== undefined ? { changedSince: req.changedSince } : {}), ...(req.shard ? { shard: parseShard(req.shard) } : {}) });
   const config = resolveConfig(cwd, req.config, first === '-' ? cwd : configSearchStart(resolve(cwd, first)));
   const rules = await rulesFor(config, cwd);
   const composeTarget = req.target ?? config.compose.target;
@@ -82,7 +88,8 @@ export async function scan(req: ScanRequest): Promise<ScanOutcome> {
     cwd,
     vars: parseVars(req.vars ?? []),
     varFiles: req.varFiles ?? [],
-    helmValues: [...config.helm.values, ...(req.values ?? [])],
+    // Values files named in config are relative to the config file; on the command line, to cwd.
+    helmValues: [...config.helm.values.map((v) => resolve(config.source ? dirname(config.source) : cwd, v)), ...(req.values ?? [])],
     env: { ...req.env },
     ...(composeTarget ? { composeTarget } : {}),
     ...(req.tfDir ? { tfDir: resolve(cwd, req.tfDir) } : {}),
@@ -97,6 +104,7 @@ export async function scan(req: ScanRequest): Promise<ScanOutcome> {
     disable: req.disable ?? [],
     load,
     today: today(req.env),
+    ...(select ? { select } : {}),
     ...(req.readStdin ? { readStdin: req.readStdin } : {}),
     ...(req.onProgress ? { onProgress: req.onProgress } : {}),
   });

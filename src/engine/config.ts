@@ -34,7 +34,7 @@ export interface Config {
   /** Extra resource types per category, added to the built-in table. */
   resourceTypes: Record<string, string[]>;
   plugins: string[];
-  compose: { target?: 'compose' | 'swarm'; daemonRotatesLogs?: boolean };
+  compose: { target?: 'compose' | 'swarm' };
   helm: { values: string[] };
 }
 
@@ -125,7 +125,6 @@ export const CONFIG_SHAPE: Shape = {
       description: 'Docker Compose settings',
       properties: {
         target: { type: 'string', enum: ['compose', 'swarm'], description: 'How the files are deployed' },
-        'daemon-rotates-logs': { type: 'boolean', description: 'daemon.json already sets log rotation for every container' },
       },
     },
     helm: {
@@ -377,7 +376,6 @@ export function parseConfig(text: string, displayPath: string, source?: string):
     plugins: (r.plugins ?? []) as string[],
     compose: {
       ...(compose.target ? { target: compose.target as 'compose' | 'swarm' } : {}),
-      ...(compose['daemon-rotates-logs'] !== undefined ? { daemonRotatesLogs: Boolean(compose['daemon-rotates-logs']) } : {}),
     },
     helm: { values: (helm.values ?? []) as string[] },
   };
