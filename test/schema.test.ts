@@ -34,7 +34,7 @@ allow:
 resource-types:
   database: [mycorp_database]
 plugins: [./rules/team-tag.mjs, "@acme/iac-guard-rules"]
-compose: { target: swarm, daemon-rotates-logs: true }
+compose: { target: swarm }
 helm: { values: [values-prod.yaml] }
 `;
 
