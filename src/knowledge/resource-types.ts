@@ -42,7 +42,7 @@ export const RESOURCE_TYPES: Record<ResourceCategory, string[]> = {
     'azurerm_key_vault_key',
     'azurerm_key_vault_managed_hardware_security_module_key',
     'vault_transit_secret_backend_key',
-    'digitalocean_ssh_key',
+    // Not here: public SSH keys (digitalocean_ssh_key, aws_key_pair); losing one destroys no data.
   ],
   'key-container': [
     'google_kms_key_ring',
@@ -75,6 +75,13 @@ export const RESOURCE_TYPES: Record<ResourceCategory, string[]> = {
     'azurerm_cosmosdb_account',
     'digitalocean_database_cluster',
     'digitalocean_database_db',
+    'aws_opensearch_domain',
+    'aws_elasticsearch_domain',
+    'aws_keyspaces_table',
+    'aws_timestreamwrite_table',
+    'google_alloydb_cluster',
+    'azurerm_cosmosdb_sql_database',
+    'azurerm_cosmosdb_mongo_database',
   ],
   'object-storage': [
     'aws_s3_bucket',
@@ -82,6 +89,8 @@ export const RESOURCE_TYPES: Record<ResourceCategory, string[]> = {
     'azurerm_storage_account',
     'azurerm_storage_container',
     'digitalocean_spaces_bucket',
+    'aws_s3_directory_bucket',
+    'aws_glacier_vault',
   ],
   disk: [
     'aws_ebs_volume',
@@ -99,6 +108,9 @@ export const RESOURCE_TYPES: Record<ResourceCategory, string[]> = {
     'vault_kv_secret_v2',
     'vault_generic_secret',
     'kubernetes_secret',
+    'aws_secretsmanager_secret_version',
+    'google_secret_manager_secret_version',
+    'azurerm_key_vault_certificate',
   ],
   'dns-zone': ['aws_route53_zone', 'google_dns_managed_zone', 'azurerm_dns_zone', 'digitalocean_domain'],
   'log-archive': [

@@ -1,0 +1,103 @@
+import { defineRule } from '../../../src/engine/rule.js';
+import type { ResourceTypeTable } from '../../../src/knowledge/resource-types.js';
+import { PROTECTIONS, type Lowering, type Protection } from '../../../src/knowledge/plan-protection.js';
+import { formatPath, valueAt, type JsonPath, type ResourceChange } from '../../../src/model/plan.js';
+
+const messages = {
+  lowered: '{{address}} lowers {{what}} ({{attribute}}: {{change}}), so {{risk}}. Keep {{attribute}} at {{before}}, or allow this change deliberately with a reason.',
+  removed: '{{address}} will be deleted, which turns off {{what}} (it was {{attribute}} = {{before}}), so {{risk}}. Keep the resource, or allow this deliberately with a reason.',
+} as const;
+
+/** Concrete paths for a pattern like `settings.*.backup_configuration.*.enabled` in one value. */
+function expand(root: unknown, pattern: string[]): JsonPath[] {
+  let paths: (string | number)[][] = [[]];
+  for (const step of pattern) {
+    if (step !== '*') {
+      paths = paths.map((p) => [...p, step]);
+      continue;
+    }
+    paths = paths.flatMap((p) => {
+      const list = valueAt(root, p);
+      return Array.isArray(list) ? list.map((_, i) => [...p, i]) : [];
+    });
+  }
+  return paths;
+}
+
+function lowers(lowering: Lowering, before: unknown, after: unknown): boolean {
+  switch (lowering.kind) {
+    case 'turned-off':
+      return before === true && after === false;
+    case 'turned-on':
+      return before === false && after === true;
+    case 'decreased': {
+      if (typeof before !== 'number' || typeof after !== 'number') return false;
+      const rank = (n: number) => (lowering.zeroMeansForever && n === 0 ? Infinity : n);
+      return rank(after) < rank(before);
+    }
+    case 'left':
+      return typeof before === 'string' && lowering.from.includes(before) && typeof after === 'string' && !lowering.from.includes(after);
+  }
+}
+
+function applies(p: Protection, type: string, types: ResourceTypeTable): boolean {
+  if (p.types) return p.types.includes(type);
+  if (p.categories) return types.is(type, ...p.categories);
+  return true;
+}
+
+interface Lowered {
+  protection: Protection;
+  path: JsonPath;
+}
+
+function loweredProtections(change: ResourceChange, types: ResourceTypeTable): Lowered[] {
+  const out: Lowered[] = [];
+  for (const protection of PROTECTIONS) {
+    if (!applies(protection, change.type, types)) continue;
+    const pattern = protection.path.split('.');
+    if (change.isDelete) {
+      if (!protection.deleteLowers || protection.lowered.kind !== 'left') continue;
+      const from = protection.lowered.from;
+      for (const path of expand(change.before, pattern)) {
+        if (from.includes(change.valueBefore(path) as string)) out.push({ protection, path });
+      }
+      continue;
+    }
+    for (const path of expand(change.after, pattern)) {
+      // A value we cannot see (sensitive, or known only after apply) is no evidence either way.
+      if (change.isSensitive(path, 'before') || change.isSensitive(path, 'after') || change.isUnknownAfter(path)) continue;
+      if (lowers(protection.lowered, change.valueBefore(path), change.valueAfter(path))) out.push({ protection, path });
+    }
+  }
+  return out;
+}
+
+export default defineRule({
+  id: 'plan-protection-lowered',
+  severity: 'error',
+  category: 'data-loss',
+  docs: {
+    summary: 'A plan turns off deletion protection, backups, point-in-time recovery, versioning or a final snapshot, or shortens a retention period.',
+    why: 'These settings are what makes a mistake recoverable. Lowering them is rarely the goal of a change, and the damage shows only later: the next destroy goes through, or the backup you need was never taken or already expired.',
+    fix: 'Keep the protective value. If it must come down (for a planned decommission), do it in its own reviewed change, after taking a final backup.',
+    allow: 'Add an `allow` entry for `plan-protection-lowered` with the resource address, a reason and an `expires` date in `.iac-guard.yml`.',
+  },
+  messages,
+  check: {
+    plan(model, ctx) {
+      for (const change of model.changes({ actions: ['update', 'replace', 'delete'] })) {
+        for (const { protection, path } of loweredProtections(change, ctx.resourceTypes)) {
+          const attribute = formatPath(path);
+          const before = change.display(path, 'before');
+          ctx.report({
+            messageId: change.isDelete ? 'removed' : 'lowered',
+            data: { address: change.address, what: protection.what, attribute, change: change.displayChange(path), before, risk: protection.risk },
+            at: model.at(change),
+            resource: change.address,
+          });
+        }
+      }
+    },
+  },
+});

@@ -1,0 +1,142 @@
+// What opens a system to the internet, per resource type: inbound rules and their sources,
+// public-access switches, and principals that mean "anyone".
+import { isObject } from '../parsers/plan.js';
+
+/** Source ranges that mean "the whole internet". */
+export const WORLD_SOURCES = new Set(['0.0.0.0/0', '::/0', '*', 'internet', 'any']);
+export const isWorld = (source: unknown) => typeof source === 'string' && WORLD_SOURCES.has(source.trim().toLowerCase());
+
+/** An inbound allow rule: what it lets in (protocol + ports) and from where. */
+export interface InboundRule {
+  protocol: string;
+  /** Port ranges as [from, to]; [[0, 65535]] for "all ports". */
+  ports: [number, number][];
+  sources: string[];
+}
+
+const ALL_PORTS: [number, number][] = [[0, 65535]];
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : typeof v === 'string' && v ? [v] : []);
+const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isObject) : []);
+
+/** "22", "8000-8080", "*", "all", "" → port ranges. */
+function parsePorts(specs: string[]): [number, number][] {
+  if (!specs.length) return ALL_PORTS;
+  const out: [number, number][] = [];
+  for (const spec of specs) {
+    const s = spec.trim().toLowerCase();
+    if (s === '*' || s === 'all' || s === '') return ALL_PORTS;
+    const m = /^(\d+)(?:-(\d+))?$/.exec(s);
+    if (!m) return ALL_PORTS; // unreadable: assume the widest
+    out.push([Number(m[1]), Number(m[2] ?? m[1])]);
+  }
+  return out;
+}
+
+/** AWS style from_port/to_port; protocol "-1" (or port -1) means every port. */
+function awsPorts(from: unknown, to: unknown, protocol: unknown): [number, number][] {
+  if (protocol === '-1' || protocol === 'all' || typeof from !== 'number' || typeof to !== 'number' || from < 0) return ALL_PORTS;
+  return [[from, to]];
+}
+
+type Extractor = (values: Record<string, unknown>) => InboundRule[];
+
+const awsRule = (r: Record<string, unknown>, ...sourceKeys: string[]): InboundRule => ({
+  protocol: String(r.protocol ?? r.ip_protocol ?? ''),
+  ports: awsPorts(r.from_port, r.to_port, r.protocol ?? r.ip_protocol),
+  sources: sourceKeys.flatMap((k) => strings(r[k])),
+});
+
+const azureRule = (r: Record<string, unknown>): InboundRule[] => {
+  if (String(r.direction ?? '').toLowerCase() !== 'inbound' || String(r.access ?? '').toLowerCase() !== 'allow') return [];
+  return [
+    {
+      protocol: String(r.protocol ?? '*'),
+      ports: parsePorts([...strings(r.destination_port_range), ...strings(r.destination_port_ranges)]),
+      sources: [...strings(r.source_address_prefix), ...strings(r.source_address_prefixes)],
+    },
+  ];
+};
+
+/** Inbound allow rules of each firewall-like resource type, read from its values. */
+export const INBOUND_RULES: Record<string, Extractor> = {
+  aws_security_group: (v) => list(v.ingress).map((r) => awsRule(r, 'cidr_blocks', 'ipv6_cidr_blocks')),
+  aws_security_group_rule: (v) => (v.type === 'ingress' ? [awsRule(v, 'cidr_blocks', 'ipv6_cidr_blocks')] : []),
+  aws_vpc_security_group_ingress_rule: (v) => [awsRule(v, 'cidr_ipv4', 'cidr_ipv6')],
+  google_compute_firewall: (v) => {
+    if (v.disabled === true || (v.direction !== undefined && v.direction !== null && v.direction !== 'INGRESS')) return [];
+    const sources = strings(v.source_ranges);
+    return list(v.allow).map((a) => ({ protocol: String(a.protocol ?? 'all'), ports: parsePorts(strings(a.ports)), sources }));
+  },
+  azurerm_network_security_rule: azureRule,
+  azurerm_network_security_group: (v) => list(v.security_rule).flatMap(azureRule),
+  digitalocean_firewall: (v) =>
+    list(v.inbound_rule).map((r) => ({ protocol: String(r.protocol ?? ''), ports: parsePorts(strings(r.port_range)), sources: strings(r.source_addresses) })),
+};
+
+/** Deleting one of these removes a barrier (a deny rule, or the only firewall in front of something). */
+export function deletionOpens(type: string, before: Record<string, unknown>): string | undefined {
+  if (type === 'google_compute_firewall' && list(before.deny).length) return 'this deny rule stops blocking traffic';
+  if (type === 'azurerm_network_security_rule' && String(before.access ?? '').toLowerCase() === 'deny') return 'this deny rule stops blocking traffic';
+  if (type === 'azurerm_subnet_network_security_group_association' || type === 'azurerm_network_interface_security_group_association') {
+    return 'the subnet or network interface is left without any network security group';
+  }
+  if (type === 'digitalocean_firewall') return 'the droplets behind it are left without a firewall';
+  if (type === 'aws_s3_bucket_public_access_block' || type === 'aws_s3_account_public_access_block') {
+    return 'the block on public ACLs and public bucket policies is lifted';
+  }
+  return undefined;
+}
+
+/** A boolean that, turned on (or off), exposes the resource. */
+export interface ExposureSwitch {
+  types: string[];
+  attribute: string;
+  /** The value that exposes. */
+  exposed: boolean | string[];
+  what: string;
+  /** Also a finding when a new resource is created exposed (not only when an existing one changes). */
+  onCreate?: boolean;
+}
+
+export const EXPOSURE_SWITCHES: ExposureSwitch[] = [
+  { types: ['aws_db_instance', 'aws_rds_cluster_instance', 'aws_redshift_cluster', 'aws_dms_replication_instance'], attribute: 'publicly_accessible', exposed: true, what: 'reachable from the internet', onCreate: true },
+  { types: ['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block'], attribute: 'block_public_acls', exposed: false, what: 'open to public ACLs' },
+  { types: ['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block'], attribute: 'ignore_public_acls', exposed: false, what: 'subject to public ACLs again' },
+  { types: ['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block'], attribute: 'block_public_policy', exposed: false, what: 'open to public bucket policies' },
+  { types: ['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block'], attribute: 'restrict_public_buckets', exposed: false, what: 'reachable through public bucket policies' },
+  { types: ['aws_s3_bucket', 'aws_s3_bucket_acl'], attribute: 'acl', exposed: ['public-read', 'public-read-write', 'authenticated-read'], what: 'readable by anyone', onCreate: true },
+  { types: ['google_storage_bucket'], attribute: 'public_access_prevention', exposed: ['inherited', 'unspecified'], what: 'allowed to be made public' },
+  { types: ['azurerm_storage_account'], attribute: 'allow_nested_items_to_be_public', exposed: true, what: 'allowed to serve public blobs' },
+  { types: ['azurerm_storage_account'], attribute: 'allow_blob_public_access', exposed: true, what: 'allowed to serve public blobs' },
+  { types: ['azurerm_storage_container'], attribute: 'container_access_type', exposed: ['blob', 'container'], what: 'readable by anyone', onCreate: true },
+];
+
+/** IAM members that mean "anyone" in Google Cloud. */
+export const PUBLIC_MEMBERS = new Set(['allUsers', 'allAuthenticatedUsers']);
+
+/** Attributes holding an AWS-style JSON policy document. */
+export const POLICY_ATTRIBUTES = ['policy', 'access_policy', 'access_policies', 'assume_role_policy'];
+
+/** Statements of a JSON policy that allow anyone (`Principal: "*"`) with no condition narrowing it. */
+export function publicStatements(policy: unknown): string[] {
+  if (typeof policy !== 'string' || !policy.includes('*')) return [];
+  let doc: unknown;
+  try {
+    doc = JSON.parse(policy);
+  } catch {
+    return [];
+  }
+  const statements = isObject(doc) ? doc.Statement : undefined;
+  const all = Array.isArray(statements) ? statements : isObject(statements) ? [statements] : [];
+  return all
+    .filter(isObject)
+    .filter((s) => s.Effect === 'Allow' && !s.Condition && isEveryone(s.Principal))
+    .map((s) => JSON.stringify({ Action: s.Action ?? s.NotAction, Resource: s.Resource ?? s.NotResource }));
+}
+
+function isEveryone(principal: unknown): boolean {
+  if (principal === '*') return true;
+  if (!isObject(principal)) return false;
+  return Object.values(principal).some((v) => v === '*' || (Array.isArray(v) && v.includes('*')));
+}
