@@ -1,15 +1,1156 @@
-// STUB: to be replaced by the terraform model (see issues). Keeps the engine compiling meanwhile.
-import type { BaseModel, InlineSuppression, InputAdapter } from '../engine/inputs.js';
+// Terraform sources (`.tf`, `.tf.json`, `.tfvars`) as typed views: one TerraformModule per root
+// folder, with its local child modules expanded (addresses carry the call chain, like tflint),
+// variables resolved with Terraform's precedence and every block/attribute located in its file.
+// Rules never touch the file system: the loader reads module folders, var files and `file()`
+// paths through a TerraformReader, which tests and `iac-guard diff` can replace.
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { ParseError } from '../engine/errors.js';
+import type { BaseModel, InlineSuppression, InputAdapter, InputGroup, LoadOptions, SourceFile } from '../engine/inputs.js';
+import { parseIgnoreComment } from '../engine/inline.js';
+import { displayPath } from '../engine/discover.js';
+import type { Location, Range } from '../engine/types.js';
+import { HclFile, type Expr, type HclAttribute, type HclBlock, type HclBody, type ObjectExpr, type Span } from '../parsers/hcl-ast.js';
+import { evaluate, isObject, toStringValue, UNKNOWN, type EvalScope, type Value } from '../parsers/hcl-eval.js';
+import { parseTerraformFile, terraformFileKind } from '../parsers/hcl.js';
+import { parseHclExpression } from '../parsers/hcl-syntax.js';
+
+export { UNKNOWN, isUnknown, isObject, type Value } from '../parsers/hcl-eval.js';
+
+// ---------------------------------------------------------------- reading files
+
+/** Where the loader gets files it was not handed: local module folders, var files, `file()` paths. */
+export interface TerraformReader {
+  /** The text of a file, or undefined when it does not exist or cannot be read. */
+  readFile(absPath: string): string | undefined;
+  /** Names of the files directly in a folder, or undefined when there is no such folder. */
+  listFiles(absDir: string): string[] | undefined;
+}
+
+export const diskReader: TerraformReader = {
+  readFile(absPath) {
+    try {
+      return readFileSync(absPath, 'utf8').replace(/^\uFEFF/, '');
+    } catch {
+      return undefined;
+    }
+  },
+  listFiles(absDir) {
+    try {
+      return readdirSync(absDir, { withFileTypes: true })
+        .filter((e) => e.isFile() || e.isSymbolicLink())
+        .map((e) => e.name);
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** Serves the given files from memory (a folder with any of them lists only those), the rest from `fallback`. */
+export function overlayReader(files: SourceFile[], fallback: TerraformReader = diskReader): TerraformReader {
+  const byPath = new Map(files.map((f) => [f.absPath, f.text]));
+  const byDir = new Map<string, string[]>();
+  for (const f of files) {
+    const d = dirname(f.absPath);
+    byDir.set(d, [...(byDir.get(d) ?? []), f.absPath.slice(d.length + 1)]);
+  }
+  return {
+    readFile: (p) => byPath.get(p) ?? fallback.readFile(p),
+    listFiles: (d) => byDir.get(d) ?? fallback.listFiles(d),
+  };
+}
+
+export interface TerraformLoadOptions {
+  cwd: string;
+  /** `--var name=value`, highest precedence. */
+  vars?: Record<string, string>;
+  /** `--var-file`, relative to cwd, in order. */
+  varFiles?: string[];
+  /** For `TF_VAR_name`. */
+  env?: Record<string, string | undefined>;
+  reader?: TerraformReader;
+}
+
+const isConfigFile = (name: string) => {
+  const k = terraformFileKind(name);
+  return k === 'tf' || k === 'tf.json';
+};
+const isAutoVars = (name: string) => /(^terraform\.tfvars(\.json)?$)|(\.auto\.tfvars(\.json)?$)/i.test(name);
+const baseName = (p: string) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
+
+/** Parsed files are reused across module instances and roots of one process while their text is unchanged. */
+const PARSE_CACHE = new Map<string, { text: string; file: Promise<HclFile> }>();
+const PARSE_CACHE_LIMIT = 20_000;
+
+function parseCached(sf: SourceFile): Promise<HclFile> {
+  const hit = PARSE_CACHE.get(sf.absPath);
+  if (hit && hit.text === sf.text) {
+    // The display path can differ between runs (another cwd): reparse is cheap, a wrong path is not.
+    return hit.file.then((f) => (f.path === sf.path ? f : new HclFile(sf.path, f.absPath, f.text, f.syntax, f.body, f.comments)));
+  }
+  if (PARSE_CACHE.size >= PARSE_CACHE_LIMIT) PARSE_CACHE.clear();
+  const file = parseTerraformFile(sf);
+  PARSE_CACHE.set(sf.absPath, { text: sf.text, file });
+  file.catch(() => PARSE_CACHE.delete(sf.absPath));
+  return file;
+}
+
+// ---------------------------------------------------------------- views
+
+export interface TextLine {
+  text: string;
+  location: Location;
+  /** True when character i of `text` is at column `location.range.start.column + i`. */
+  exact: boolean;
+}
+
+/** One argument (`name = expr`), or one element of an object value (`metadata = { key = … }`). */
+export class Attribute {
+  private cached: Value | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly expr: Expr,
+    private readonly span: Span,
+    private readonly nameSpan: Span,
+    readonly file: HclFile,
+    /** The module instance whose variables and locals the expression sees (none for tfvars). */
+    readonly instance: ModuleInstance | undefined,
+  ) {}
+
+  static of(a: HclAttribute, file: HclFile, instance: ModuleInstance | undefined): Attribute {
+    return new Attribute(a.name, a.expr, a, { start: a.start, end: a.nameEnd }, file, instance);
+  }
+
+  /** From the name to the end of the value. */
+  get location(): Location {
+    return { file: this.file.path, range: this.file.range(this.span) };
+  }
+
+  get nameLocation(): Location {
+    return { file: this.file.path, range: this.file.range(this.nameSpan) };
+  }
+
+  get valueLocation(): Location {
+    return { file: this.file.path, range: this.file.range(this.expr) };
+  }
+
+  /** The expression as written (`var.infra_region`), for messages. */
+  get source(): string {
+    return this.file.source(this.expr);
+  }
+
+  /** The expression for messages: `7`, or `var.window (= 7)` when it came from elsewhere. */
+  describe(): string {
+    const written = this.source;
+    const v = this.value();
+    const shown = typeof v === 'string' ? JSON.stringify(v) : toStringValue(v);
+    if (shown === undefined || shown === written || this.expr.type === 'literal' || (this.expr.type === 'template' && this.expr.parts.every((p) => p.type === 'text'))) {
+      return written.length > 80 ? `${written.slice(0, 77)}...` : written;
+    }
+    return `${written.length > 60 ? `${written.slice(0, 57)}...` : written} (= ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown})`;
+  }
+
+  /** What the value is without running Terraform; UNKNOWN when it depends on anything else. */
+  value(): Value {
+    if (this.cached === undefined) this.cached = evaluate(this.expr, this.instance ?? EMPTY_SCOPE);
+    return this.cached;
+  }
+
+  /** Evaluates a sub-expression of this attribute (a list item, an object value) in the same scope. */
+  evaluate(expr: Expr): Value {
+    return evaluate(expr, this.instance ?? EMPTY_SCOPE);
+  }
+
+  /** Locates a sub-expression of this attribute (a list item, an object key): AST nodes are spans. */
+  locationOf(span: Span): Location {
+    return { file: this.file.path, range: this.file.range(span) };
+  }
+
+  /** The elements of an object written literally (`{ a = 1 }`); empty otherwise. */
+  elements(): Attribute[] {
+    if (!this.elementViews) {
+      const obj = unwrapObject(this.expr);
+      this.elementViews = obj
+        ? obj.items.filter((i) => i.name !== undefined).map((i) => new Attribute(i.name!, i.value, i, i.key, this.file, this.instance))
+        : [];
+    }
+    return this.elementViews;
+  }
+
+  private elementViews: Attribute[] | undefined;
+
+  element(name: string): Attribute | undefined {
+    return this.elements().find((e) => e.name === name);
+  }
+
+  /**
+   * The text this attribute puts on a machine (a startup script, cloud-init), line by line, each
+   * line located where it is written: inside the heredoc, or in the file read by `file()`.
+   * Undefined when the text cannot be known.
+   */
+  textLines(): TextLine[] | undefined {
+    if (!this.instance) return undefined;
+    return this.instance.model.scriptLines(this.expr, this.file, this.instance, 0);
+  }
+}
+
+/** `jsonencode({...})`, `tomap({...})` and parentheses around an object literal still show its shape. */
+function unwrapObject(expr: Expr): ObjectExpr | undefined {
+  if (expr.type === 'object') return expr;
+  if (expr.type === 'paren') return unwrapObject(expr.expr);
+  if (expr.type === 'call' && ['tomap', 'merge', 'jsonencode'].includes(expr.name) && expr.args.length === 1) return unwrapObject(expr.args[0]!);
+  return undefined;
+}
+
+/** A block body: arguments and nested blocks. */
+export class Body {
+  private attributeViews: Attribute[] | undefined;
+
+  constructor(
+    readonly instance: ModuleInstance,
+    readonly file: HclFile,
+    protected readonly hcl: HclBody,
+  ) {}
+
+  /** The arguments, created once so each value is evaluated once. */
+  attributes(): Attribute[] {
+    this.attributeViews ??= this.hcl.attributes.map((a) => Attribute.of(a, this.file, this.instance));
+    return this.attributeViews;
+  }
+
+  private attribute(name: string): Attribute | undefined {
+    const all = this.attributes();
+    if (all.length <= 8) return all.find((a) => a.name === name); // cheaper than a Map for small bodies
+    if (!this.attributeByName) {
+      this.attributeByName = new Map();
+      for (const a of this.attributes()) if (!this.attributeByName.has(a.name)) this.attributeByName.set(a.name, a);
+    }
+    return this.attributeByName.get(name);
+  }
+
+  private attributeByName: Map<string, Attribute> | undefined;
+
+  /**
+   * An argument by dotted path through nested blocks and object values:
+   * `settings.backup_configuration.enabled`, `metadata.startup-script`, `lifecycle.prevent_destroy`.
+   */
+  attr(path: string): Attribute | undefined {
+    if (!path.includes('.')) return this.attribute(path);
+    const steps = path.split('.');
+    let body: Body | undefined = this as Body;
+    let attr: Attribute | undefined;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      if (attr) {
+        attr = attr.element(step);
+        if (!attr) return undefined;
+        continue;
+      }
+      const found = body!.attribute(step);
+      if (found && (i === steps.length - 1 || !body!.hcl.json || unwrapObject(found.expr))) {
+        attr = found;
+        body = undefined;
+        continue;
+      }
+      body = body!.blocks(step)[0];
+      if (!body) return undefined;
+    }
+    return attr;
+  }
+
+  /**
+   * Nested blocks, including the `content` of `dynamic "<type>"` blocks (marked `dynamic`; their
+   * iterator values are unknown). In `.tf.json` an object-valued property also counts as a block.
+   */
+  blocks(type?: string): Block[] {
+    const key = type ?? '';
+    const cached = this.blockViews.get(key);
+    if (cached) return cached;
+    const out = this.buildBlocks(type);
+    this.blockViews.set(key, out);
+    return out;
+  }
+
+  private readonly blockViews = new Map<string, Block[]>();
+
+  private buildBlocks(type: string | undefined): Block[] {
+    const out: Block[] = [];
+    for (const b of this.hcl.blocks) {
+      if (b.type === 'dynamic') {
+        const content = b.body.blocks.find((c) => c.type === 'content');
+        const name = b.labels[0]?.value;
+        if (content && name && (type === undefined || name === type)) {
+          out.push(new Block(this.instance, this.file, { ...b, type: name, labels: [], body: content.body }, true));
+        }
+        continue;
+      }
+      if (type === undefined || b.type === type) out.push(new Block(this.instance, this.file, b, false));
+    }
+    if (this.hcl.json) {
+      for (const a of this.hcl.attributes) {
+        if (type !== undefined && a.name !== type) continue;
+        if (a.name === 'dynamic' && a.expr.type === 'object') {
+          for (const item of a.expr.items) {
+            const content = item.value.type === 'object' ? item.value.items.find((i) => i.name === 'content') : undefined;
+            if (content?.value.type === 'object' && item.name) out.push(jsonBlock(this, item.name, item.key, content.value, true));
+          }
+          continue;
+        }
+        const objects = a.expr.type === 'object' ? [a.expr] : a.expr.type === 'tuple' ? a.expr.items.filter((i): i is ObjectExpr => i.type === 'object') : [];
+        for (const o of objects) out.push(jsonBlock(this, a.name, { start: a.start, end: a.nameEnd }, o, false));
+      }
+    }
+    return out;
+  }
+
+  block(type: string): Block | undefined {
+    return this.blocks(type)[0];
+  }
+
+  has(name: string): boolean {
+    return this.hcl.attributes.some((a) => a.name === name) || this.blocks(name).length > 0;
+  }
+}
+
+function jsonBlock(parent: Body, type: string, typeSpan: Span, obj: ObjectExpr, dynamic: boolean): Block {
+  const body: HclBody = {
+    attributes: obj.items.filter((i) => i.name !== undefined).map((i) => ({ name: i.name!, nameEnd: i.key.end, start: i.start, end: i.end, expr: i.value })),
+    blocks: [],
+    json: true,
+  };
+  return new Block(parent.instance, parent.file, { type, typeEnd: typeSpan.end, labels: [], start: typeSpan.start, end: obj.end, body }, dynamic);
+}
+
+export class Block extends Body {
+  readonly type: string;
+  readonly labels: string[];
+
+  constructor(
+    instance: ModuleInstance,
+    file: HclFile,
+    protected readonly node: HclBlock,
+    /** Generated by a `dynamic` block: may expand to any number of blocks. */
+    readonly dynamic: boolean,
+  ) {
+    super(instance, file, node.body);
+    this.type = node.type;
+    this.labels = node.labels.map((l) => l.value);
+  }
+
+  /** From the type keyword to the closing brace; a finding about a missing argument goes here. */
+  get location(): Location {
+    return { file: this.file.path, range: this.file.range(this.node) };
+  }
+
+  labelLocation(i: number): Location | undefined {
+    const l = this.node.labels[i];
+    return l ? { file: this.file.path, range: this.file.range(l) } : undefined;
+  }
+
+  get span(): Span {
+    return { start: this.node.start, end: this.node.end };
+  }
+}
+
+export class Resource extends Block {
+  readonly mode: 'managed' | 'data';
+  readonly resourceType: string;
+  readonly name: string;
+  /** `module.a.module.b.aws_kms_key.k` (instance keys left out). */
+  readonly address: string;
+
+  constructor(instance: ModuleInstance, file: HclFile, node: HclBlock) {
+    super(instance, file, node, false);
+    this.mode = node.type === 'data' ? 'data' : 'managed';
+    this.resourceType = this.labels[0] ?? '';
+    this.name = this.labels[1] ?? '';
+    this.address = joinAddress(instance.address, `${this.mode === 'data' ? 'data.' : ''}${this.resourceType}.${this.name}`);
+  }
+
+  /** `lifecycle { prevent_destroy = … }`, when written. */
+  get preventDestroy(): Attribute | undefined {
+    return this.attr('lifecycle.prevent_destroy');
+  }
+
+  /** False when `count`/`for_each` is known to create nothing (e.g. `count = 0`). */
+  get mayExist(): boolean {
+    this.exists ??= expands(this);
+    return this.exists;
+  }
+
+  private exists: boolean | undefined;
+}
+
+/** False when a block's `count` is known 0 or its `for_each` known empty. */
+function expands(b: Body): boolean {
+  const count = b.attr('count')?.value();
+  if (count === 0 || count === false) return false;
+  const each = b.attr('for_each')?.value();
+  if (Array.isArray(each)) return each.length > 0;
+  return !(isObject(each) && Object.keys(each).length === 0);
+}
+
+const joinAddress = (prefix: string, rest: string) => (prefix ? `${prefix}.${rest}` : rest);
+
+export class Variable {
+  constructor(
+    readonly name: string,
+    readonly block: Block,
+    readonly instance: ModuleInstance,
+  ) {}
+
+  get address(): string {
+    return joinAddress(this.instance.address, `var.${this.name}`);
+  }
+
+  get default(): Attribute | undefined {
+    return this.block.attr('default');
+  }
+
+  /** The expression that sets the value: `--var`/tfvars/env for a root, the module call argument, else the default. */
+  get assignment(): Assignment | undefined {
+    return this.instance.assignmentOf(this.name) ?? (this.default ? { attribute: this.default, origin: 'default' } : undefined);
+  }
+
+  value(): Value {
+    return this.instance.variable(this.name);
+  }
+}
+
+export interface Assignment {
+  /** The expression, when the value was written as one (tfvars, module argument, default). */
+  attribute?: Attribute;
+  /** The raw text of `--var` / `TF_VAR_` values. */
+  raw?: string;
+  origin: 'default' | 'env' | 'tfvars' | 'var-file' | 'var' | 'module-argument';
+}
+
+export class ModuleCall {
+  constructor(
+    readonly name: string,
+    readonly block: Block,
+    readonly instance: ModuleInstance,
+    /** The expanded local module, when `source` is a local path. */
+    public child: ModuleInstance | undefined,
+  ) {}
+
+  get address(): string {
+    return joinAddress(this.instance.address, `module.${this.name}`);
+  }
+
+  get source(): string | undefined {
+    const v = this.block.attr('source')?.value();
+    return typeof v === 'string' ? v : undefined;
+  }
+}
+
+/** A folder of configuration files, parsed once. */
+interface ModuleSource {
+  dir: string;
+  files: HclFile[];
+}
+
+/** One instance of a module: the root, or a child reached through `module` calls. */
+export class ModuleInstance implements EvalScope {
+  readonly resources: Resource[] = [];
+  readonly dataSources: Resource[] = [];
+  readonly variables = new Map<string, Variable>();
+  readonly locals = new Map<string, Attribute>();
+  readonly outputs: Block[] = [];
+  readonly moduleCalls: ModuleCall[] = [];
+  readonly moved: Block[] = [];
+  readonly removed: Block[] = [];
+  readonly providers: Block[] = [];
+  /** `terraform { ... }` blocks (backend, required providers). */
+  readonly settings: Block[] = [];
+  readonly children: ModuleInstance[] = [];
+  private readonly localValues = new Map<string, Value>();
+  private readonly evaluating = new Set<string>();
+  private readonly variableValues = new Map<string, Value>();
+
+  constructor(
+    readonly model: TerraformModule,
+    readonly source: ModuleSource,
+    /** `''` for the root, `module.a.module.b` for children. */
+    readonly address: string,
+    readonly parent: ModuleInstance | undefined,
+    readonly call: ModuleCall | undefined,
+    private readonly rootAssignments: Map<string, Assignment>,
+  ) {
+    for (const file of source.files) {
+      for (const b of file.body.blocks) {
+        switch (b.type) {
+          case 'resource':
+            if (b.labels.length === 2) this.resources.push(new Resource(this, file, b));
+            break;
+          case 'data':
+            if (b.labels.length === 2) this.dataSources.push(new Resource(this, file, b));
+            break;
+          case 'variable': {
+            const name = b.labels[0]?.value;
+            if (name !== undefined) this.variables.set(name, new Variable(name, new Block(this, file, b, false), this));
+            break;
+          }
+          case 'locals':
+            for (const a of b.body.attributes) this.locals.set(a.name, Attribute.of(a, file, this));
+            break;
+          case 'output':
+            this.outputs.push(new Block(this, file, b, false));
+            break;
+          case 'module': {
+            const name = b.labels[0]?.value;
+            if (name !== undefined) this.moduleCalls.push(new ModuleCall(name, new Block(this, file, b, false), this, undefined));
+            break;
+          }
+          case 'moved':
+            this.moved.push(new Block(this, file, b, false));
+            break;
+          case 'removed':
+            this.removed.push(new Block(this, file, b, false));
+            break;
+          case 'provider':
+            this.providers.push(new Block(this, file, b, false));
+            break;
+          case 'terraform':
+            this.settings.push(new Block(this, file, b, false));
+            break;
+        }
+      }
+    }
+  }
+
+  get dir(): string {
+    return this.source.dir;
+  }
+
+  /** Where this instance's variable `name` gets its value, before falling back to the default. */
+  assignmentOf(name: string): Assignment | undefined {
+    if (this.call) {
+      const arg = this.call.block.attr(name);
+      return arg ? { attribute: arg, origin: 'module-argument' } : undefined;
+    }
+    return this.rootAssignments.get(name);
+  }
+
+  variable(name: string): Value {
+    const known = this.variableValues.get(name);
+    if (known !== undefined) return known;
+    const decl = this.variables.get(name);
+    if (!decl) return UNKNOWN;
+    const a = decl.assignment;
+    let v: Value = UNKNOWN;
+    const type = decl.block.attr('type')?.source.replace(/\s+/g, '');
+    if (a?.attribute) v = a.attribute.value();
+    else if (a?.raw !== undefined) v = rawVariableValue(a.raw, type);
+    v = convertToType(v, type);
+    this.variableValues.set(name, v);
+    return v;
+  }
+
+  local(name: string): Value {
+    const known = this.localValues.get(name);
+    if (known !== undefined) return known;
+    const attr = this.locals.get(name);
+    if (!attr || this.evaluating.has(name)) return UNKNOWN;
+    this.evaluating.add(name);
+    const v = attr.value();
+    this.evaluating.delete(name);
+    this.localValues.set(name, v);
+    return v;
+  }
+
+  path(name: string): Value {
+    if (name === 'module') return this.dir;
+    if (name === 'root' || name === 'cwd') return this.model.absDir;
+    return UNKNOWN;
+  }
+
+  readFile(p: string): string | undefined {
+    return this.model.readAuxFile(isAbsolute(p) ? p : resolve(this.model.absDir, p))?.text;
+  }
+}
+
+/** `--var` and `TF_VAR_` values are strings unless the variable's type says otherwise. */
+function rawVariableValue(raw: string, type: string | undefined): Value {
+  if (type === undefined || type === 'string' || type === 'any') return raw;
+  try {
+    return evaluate(parseHclExpression(raw), EMPTY_SCOPE);
+  } catch {
+    return raw;
+  }
+}
+
+function convertToType(v: Value, type: string | undefined): Value {
+  if (type === 'string' && (typeof v === 'number' || typeof v === 'boolean')) return String(v);
+  if (type === 'number' && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+  if (type === 'bool' && (v === 'true' || v === 'false')) return v === 'true';
+  return v;
+}
+
+/** tfvars values cannot refer to anything. */
+const EMPTY_SCOPE: EvalScope = {
+  variable: () => UNKNOWN,
+  local: () => UNKNOWN,
+  path: () => UNKNOWN,
+  readFile: () => undefined,
+};
+
+// ---------------------------------------------------------------- the model
 
 export class TerraformModule implements BaseModel {
   readonly kind = 'terraform' as const;
-  readonly inlineSuppressions: InlineSuppression[] = [];
-  constructor(readonly files: string[]) {}
+  root!: ModuleInstance;
+  /** The root and every expanded child, callers before callees. */
+  readonly instances: ModuleInstance[] = [];
+  /** tfvars attributes that set root variables (terraform.tfvars, *.auto.tfvars, --var-file). */
+  readonly assignments: Attribute[] = [];
+  private readonly parsedFiles: HclFile[] = [];
+  private readonly auxFiles = new Map<string, { path: string; text: string } | undefined>();
+  private readonly addressIndex = new Map<string, Location>();
+  private suppressionCache: InlineSuppression[] | undefined;
+
+  constructor(
+    /** Absolute path of the root folder. */
+    readonly absDir: string,
+    /** The root folder as shown to the user. */
+    readonly dir: string,
+    private readonly reader: TerraformReader,
+    private readonly cwd: string,
+  ) {}
+
+  /** Display paths of the files behind the model: root files first, then modules, var files, scripts read. */
+  get files(): string[] {
+    const aux = [...this.auxFiles.values()].filter((f): f is { path: string; text: string } => f !== undefined).map((f) => f.path);
+    return [...new Set([...this.parsedFiles.map((f) => f.path), ...aux])];
+  }
+
+  get inlineSuppressions(): InlineSuppression[] {
+    // Scripts read through file() while rules ran add their own comments, so this is computed late.
+    this.suppressionCache ??= this.parsedFiles.flatMap(hclSuppressions);
+    const scripts = [...this.auxFiles.values()].filter((f): f is { path: string; text: string } => f !== undefined).flatMap((f) => scriptSuppressions(f.path, f.text));
+    return [...this.suppressionCache, ...scripts];
+  }
+
+  /** Managed resources that may exist (not `count = 0`), in every instance; optionally of some types. */
+  resources(type?: string | readonly string[] | ((type: string) => boolean)): Resource[] {
+    this.existing ??= this.instances.flatMap((i) => i.resources.filter((r) => r.mayExist));
+    if (type === undefined) return this.existing.slice(); // a copy: callers may sort it
+    const match = typeMatcher(type);
+    return this.existing.filter((r) => match(r.resourceType));
+  }
+
+  private existing: Resource[] | undefined;
+
+  dataSources(type?: string | readonly string[] | ((type: string) => boolean)): Resource[] {
+    const match = typeMatcher(type);
+    return this.instances.flatMap((i) => i.dataSources.filter((r) => match(r.resourceType) && r.mayExist));
+  }
+
+  variables(): Variable[] {
+    return this.instances.flatMap((i) => [...i.variables.values()]);
+  }
+
+  locals(): Attribute[] {
+    return this.instances.flatMap((i) => [...i.locals.values()]);
+  }
+
+  outputs(): Block[] {
+    return this.instances.flatMap((i) => i.outputs);
+  }
+
+  moduleCalls(): ModuleCall[] {
+    return this.instances.flatMap((i) => i.moduleCalls);
+  }
+
+  moved(): Block[] {
+    return this.instances.flatMap((i) => i.moved);
+  }
+
+  removed(): Block[] {
+    return this.instances.flatMap((i) => i.removed);
+  }
+
+  /** Every parsed configuration and tfvars file. */
+  parsed(): readonly HclFile[] {
+    return this.parsedFiles;
+  }
+
+  /**
+   * Where a resource or module call is declared, from its plan address
+   * (`module.kms["a"].google_kms_key_ring.ring[0]` → the block in its .tf file).
+   */
+  sourceLocation(address: string): Location | undefined {
+    return this.addressIndex.get(stripInstanceKeys(address));
+  }
+
+  /** A file read for `file()`/`templatefile()`, cached; undefined when missing. */
+  readAuxFile(absPath: string): { path: string; text: string } | undefined {
+    if (!this.auxFiles.has(absPath)) {
+      const text = this.reader.readFile(absPath);
+      this.auxFiles.set(absPath, text === undefined ? undefined : { path: displayPath(absPath, this.cwd), text });
+    }
+    return this.auxFiles.get(absPath);
+  }
+
+  /** See Attribute.textLines. */
+  scriptLines(expr: Expr, file: HclFile, instance: ModuleInstance, depth: number): TextLine[] | undefined {
+    if (depth > 12) return undefined;
+    const here = (span: Span): Location => ({ file: file.path, range: file.range(span) });
+    const fromAttribute = (a: Attribute | undefined) => (a?.instance ? this.scriptLines(a.expr, a.file, a.instance, depth + 1) : undefined);
+    switch (expr.type) {
+      case 'paren':
+        return this.scriptLines(expr.expr, file, instance, depth + 1);
+      case 'template': {
+        const out = new LineBuilder();
+        for (const part of expr.parts) {
+          if (part.type === 'text') {
+            if (expr.heredoc) out.addRaw(file, part);
+            else out.addText(part.value, here(part), false);
+          } else if (part.type === 'interp') {
+            const inner = this.scriptLines(part.expr, file, instance, depth + 1);
+            if (inner) out.addLines(inner);
+            else out.addText(file.source(part), here(part), false);
+          } else {
+            out.addText(file.source(part), here(part), false);
+          }
+        }
+        return out.finish();
+      }
+      case 'call': {
+        if (expr.name === 'file' || expr.name === 'templatefile') {
+          const p = expr.args[0] ? toStringValue(evaluate(expr.args[0], instance)) : undefined;
+          if (p === undefined) return undefined;
+          const f = this.readAuxFile(isAbsolute(p) ? p : resolve(this.absDir, p));
+          if (!f) return undefined;
+          return f.text.split('\n').map((text, i) => ({
+            text: text.replace(/\r$/, ''),
+            location: { file: f.path, range: { start: { line: i + 1, column: 1 }, end: { line: i + 1, column: 1 + text.length } } },
+            exact: true,
+          }));
+        }
+        const through = ['base64encode', 'base64gzip', 'trimspace', 'chomp', 'tostring', 'indent', 'replace'];
+        if (through.includes(expr.name)) {
+          const arg = expr.name === 'indent' ? expr.args[1] : expr.args[0];
+          return arg ? this.scriptLines(arg, file, instance, depth + 1) : undefined;
+        }
+        break;
+      }
+      case 'getattr': {
+        // var.x, local.x, data.cloudinit_config.c.rendered, data.template_file.t.rendered
+        const path = traversalNames(expr);
+        if (!path) break;
+        if (path[0] === 'var' && path.length === 2) {
+          return fromAttribute(instance.variables.get(path[1]!)?.assignment?.attribute);
+        }
+        if (path[0] === 'local' && path.length === 2) return fromAttribute(instance.locals.get(path[1]!));
+        if (path[0] === 'data' && path.length === 4 && path[3] === 'rendered') {
+          const ds = instance.dataSources.find((d) => d.resourceType === path[1] && d.name === path[2]);
+          if (!ds) break;
+          if (ds.resourceType === 'template_file') return fromAttribute(ds.attr('template'));
+          if (ds.resourceType === 'cloudinit_config' || ds.resourceType === 'template_cloudinit_config') {
+            const lines: TextLine[] = [];
+            for (const part of ds.blocks('part')) {
+              const l = fromAttribute(part.attr('content'));
+              if (l) lines.push(...l);
+            }
+            return lines.length ? lines : undefined;
+          }
+        }
+        break;
+      }
+    }
+    const v = evaluate(expr, instance);
+    if (typeof v !== 'string') return undefined;
+    return v.split('\n').map((text) => ({ text, location: here(expr), exact: false }));
+  }
+
+  // ---- building
+
+  /** @internal Used by the loader. */
+  addParsed(file: HclFile): void {
+    if (!this.parsedFiles.includes(file)) this.parsedFiles.push(file);
+  }
+
+  /** @internal Used by the loader. */
+  index(instance: ModuleInstance): void {
+    this.instances.push(instance);
+    for (const r of [...instance.resources, ...instance.dataSources]) {
+      if (!this.addressIndex.has(r.address)) this.addressIndex.set(r.address, r.location);
+    }
+    for (const c of instance.moduleCalls) if (!this.addressIndex.has(c.address)) this.addressIndex.set(c.address, c.block.location);
+  }
+}
+
+function typeMatcher(type: string | readonly string[] | ((t: string) => boolean) | undefined): (t: string) => boolean {
+  if (type === undefined) return () => true;
+  if (typeof type === 'function') return type;
+  if (typeof type === 'string') return (t) => t === type;
+  return (t) => type.includes(t);
+}
+
+function traversalNames(expr: Expr): string[] | undefined {
+  const names: string[] = [];
+  let e: Expr = expr;
+  while (e.type === 'getattr') {
+    names.unshift(e.name);
+    e = e.object;
+  }
+  if (e.type !== 'scope') return undefined;
+  names.unshift(e.name);
+  return names;
+}
+
+export function stripInstanceKeys(address: string): string {
+  return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
+}
+
+/** Joins template pieces into lines, keeping where each line starts. */
+class LineBuilder {
+  private readonly lines: TextLine[] = [];
+  private current: TextLine | undefined;
+
+  addText(text: string, location: Location, exact: boolean): void {
+    const pieces = text.split('\n');
+    pieces.forEach((piece, i) => {
+      if (i > 0) this.newLine();
+      this.append({ text: piece, location, exact });
+    });
+  }
+
+  /** Heredoc text as written, so each line knows its own line and column. */
+  addRaw(file: HclFile, span: Span): void {
+    const raw = file.source(span);
+    let offset = span.start;
+    raw.split('\n').forEach((piece, i) => {
+      if (i > 0) this.newLine();
+      const start = file.position(offset);
+      const text = piece.replace(/\r$/, '');
+      this.append({ text, location: { file: file.path, range: { start, end: { line: start.line, column: start.column + text.length } } }, exact: true });
+      offset += piece.length + 1;
+    });
+  }
+
+  addLines(lines: TextLine[]): void {
+    lines.forEach((l, i) => {
+      if (i > 0) this.newLine();
+      this.append(l);
+    });
+  }
+
+  private append(piece: TextLine): void {
+    if (!this.current) this.current = { ...piece };
+    else this.current = { ...this.current, text: this.current.text + piece.text, exact: this.current.exact && this.current.text === '' && piece.exact };
+  }
+
+  private newLine(): void {
+    if (this.current) this.lines.push(this.current);
+    this.current = undefined;
+  }
+
+  finish(): TextLine[] {
+    this.newLine();
+    return this.lines;
+  }
+}
+
+// ---------------------------------------------------------------- inline suppressions
+
+/** The things a comment can stand above: blocks, arguments, object elements. */
+function entrySpans(body: HclBody, out: Span[]): void {
+  for (const a of body.attributes) {
+    out.push(a);
+    exprEntries(a.expr, out);
+  }
+  for (const b of body.blocks) {
+    out.push(b);
+    entrySpans(b.body, out);
+  }
+}
+
+function exprEntries(e: Expr, out: Span[]): void {
+  if (e.type === 'object') {
+    for (const i of e.items) {
+      out.push(i);
+      exprEntries(i.value, out);
+    }
+  } else if (e.type === 'tuple') {
+    for (const i of e.items) exprEntries(i, out);
+  } else if (e.type === 'call') {
+    for (const a of e.args) exprEntries(a, out);
+  } else if (e.type === 'paren') {
+    exprEntries(e.expr, out);
+  }
+}
+
+const SUPPRESSIONS = new WeakMap<HclFile, InlineSuppression[]>();
+
+/**
+ * `# iac-guard-ignore <rule>: <reason>` on its own line covers the block, argument or object
+ * element that starts right after it (other comments may sit between); at the end of a line it
+ * covers the first entry that starts on that line.
+ */
+export function hclSuppressions(file: HclFile): InlineSuppression[] {
+  const cached = SUPPRESSIONS.get(file);
+  if (cached) return cached;
+  const out: InlineSuppression[] = [];
+  const marked = file.comments.filter((c) => c.text.includes('iac-guard-ignore'));
+  if (marked.length) {
+    const entries: Span[] = [];
+    entrySpans(file.body, entries);
+    entries.sort((a, b) => a.start - b.start || b.end - a.end);
+    const text = file.text;
+    for (const c of marked) {
+      const parsed = parseIgnoreComment(c.text);
+      if (!parsed) continue;
+      let covers: Span | undefined;
+      if (file.syntax === 'json') {
+        covers = entries.filter((e) => e.start < c.span.start && e.end > c.span.end).pop(); // the object it stands in
+      } else {
+        const lineStart = text.lastIndexOf('\n', c.span.start - 1) + 1;
+        const trailing = text.slice(lineStart, c.span.start).trim() !== '';
+        if (trailing) {
+          covers = entries.find((e) => e.start >= lineStart && e.start < c.span.start);
+        } else {
+          const next = skipBlankAndComments(text, c.span.end, file);
+          covers = entries.find((e) => e.start === next);
+        }
+      }
+      const comment = file.range(c.span);
+      out.push({
+        file: file.path,
+        ruleId: parsed.ruleId,
+        reason: parsed.reason,
+        ...(parsed.until ? { until: parsed.until } : {}),
+        comment,
+        covers: covers ? file.range(covers) : comment,
+      });
+    }
+  }
+  SUPPRESSIONS.set(file, out);
+  return out;
+}
+
+function skipBlankAndComments(text: string, from: number, file: HclFile): number {
+  let i = from;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    const c = file.comments.find((k) => k.span.start === i);
+    if (!c) return i;
+    i = c.span.end;
+  }
+}
+
+/** In a shell script or cloud-init read by file(): a `# iac-guard-ignore` line covers the next line. */
+function scriptSuppressions(path: string, text: string): InlineSuppression[] {
+  if (!text.includes('iac-guard-ignore')) return [];
+  const out: InlineSuppression[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const at = line.indexOf('#');
+    if (at < 0 || !line.includes('iac-guard-ignore')) return;
+    const parsed = parseIgnoreComment(line.slice(at));
+    if (!parsed) return;
+    const own = line.slice(0, at).trim() === '';
+    const target = own ? i + 1 : i;
+    const targetLen = (lines[target] ?? '').length;
+    out.push({
+      file: path,
+      ruleId: parsed.ruleId,
+      reason: parsed.reason,
+      ...(parsed.until ? { until: parsed.until } : {}),
+      comment: rangeOf(i + 1, at + 1, i + 1, line.length + 1),
+      covers: rangeOf(target + 1, 1, target + 1, targetLen + 1),
+    });
+  });
+  return out;
+}
+
+const rangeOf = (sl: number, sc: number, el: number, ec: number): Range => ({ start: { line: sl, column: sc }, end: { line: el, column: ec } });
+
+// ---------------------------------------------------------------- loading
+
+/**
+ * Builds the model of one root module from its files (given in memory, e.g. read at a git
+ * revision). Local child modules, `--var-file`s and `file()` paths come through `options.reader`
+ * (default: the disk). Throws ParseError for anything not understood.
+ */
+export async function loadModuleFromFiles(files: SourceFile[], options: TerraformLoadOptions): Promise<TerraformModule> {
+  if (!files.length) throw new ParseError(options.cwd, 'no Terraform files given');
+  const reader = options.reader ?? diskReader;
+  const absDir = dirname(files[0]!.absPath);
+  const model = new TerraformModule(absDir, absDir === resolve(options.cwd) ? '.' : displayPath(absDir, options.cwd), reader, options.cwd);
+
+  const rootFiles = files.filter((f) => dirname(f.absPath) === absDir);
+  const config = rootFiles.filter((f) => isConfigFile(baseName(f.path))).sort(byName);
+  const vars = rootFiles.filter((f) => !isConfigFile(baseName(f.path))).sort(byName);
+
+  const parsedConfig = await parseAll(config);
+  const parsedVars = await parseAll(vars);
+  for (const f of parsedVars) rejectBlocks(f);
+  for (const f of [...parsedConfig, ...parsedVars]) model.addParsed(f);
+
+  // Root variable values, lowest precedence first (defaults are the variable blocks themselves).
+  const assignments = new Map<string, Assignment>();
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (k.startsWith('TF_VAR_') && v !== undefined) assignments.set(k.slice(7), { raw: v, origin: 'env' });
+  }
+  const setFrom = (file: HclFile, origin: Assignment['origin']) => {
+    for (const a of file.body.attributes) {
+      const attribute = Attribute.of(a, file, undefined);
+      assignments.set(a.name, { attribute, origin });
+      model.assignments.push(attribute);
+    }
+  };
+  const autoVars = parsedVars.filter((f) => isAutoVars(baseName(f.path)));
+  // terraform.tfvars(.json) first, then *.auto.tfvars(.json) in lexical order.
+  autoVars.sort((a, b) => Number(!/^terraform\.tfvars/i.test(baseName(a.path))) - Number(!/^terraform\.tfvars/i.test(baseName(b.path))) || byName(a, b));
+  for (const f of autoVars) setFrom(f, 'tfvars');
+  for (const vf of options.varFiles ?? []) {
+    const abs = resolve(options.cwd, vf);
+    const text = reader.readFile(abs);
+    if (text === undefined) throw new ParseError(vf, 'the --var-file does not exist or cannot be read');
+    const parsed = await parseCached({ path: displayPath(abs, options.cwd), absPath: abs, text });
+    rejectBlocks(parsed);
+    model.addParsed(parsed);
+    setFrom(parsed, 'var-file');
+  }
+  for (const [k, v] of Object.entries(options.vars ?? {})) assignments.set(k, { raw: v, origin: 'var' });
+
+  const sources = new Map<string, Promise<ModuleSource>>();
+  sources.set(absDir, Promise.resolve({ dir: absDir, files: parsedConfig }));
+  const root = new ModuleInstance(model, await sources.get(absDir)!, '', undefined, undefined, assignments);
+  model.root = root;
+  await expand(model, root, reader, options.cwd, sources, [absDir]);
+  return model;
+}
+
+/** A variables file holds only `name = value` lines; Terraform refuses blocks there, and so do we. */
+function rejectBlocks(file: HclFile): void {
+  const block = file.body.blocks[0];
+  if (!block) return;
+  const p = file.position(block.start);
+  throw new ParseError(file.path, `Unexpected "${block.type}" block; blocks are not allowed in a variables file, only \`name = value\` assignments`, p.line, p.column);
+}
+
+const byName = (a: { path: string }, b: { path: string }) => (baseName(a.path) < baseName(b.path) ? -1 : baseName(a.path) > baseName(b.path) ? 1 : 0);
+
+async function parseAll(files: SourceFile[]): Promise<HclFile[]> {
+  const out: HclFile[] = [];
+  for (const f of files) out.push(await parseCached(f));
+  return out;
+}
+
+/** A local module source must start with ./ or ../ (Terraform's rule); everything else is remote. */
+const isLocalSource = (s: string) => s.startsWith('./') || s.startsWith('../') || s === '.' || s === '..';
+
+async function expand(model: TerraformModule, instance: ModuleInstance, reader: TerraformReader, cwd: string, sources: Map<string, Promise<ModuleSource>>, chain: string[]): Promise<void> {
+  model.index(instance);
+  for (const call of instance.moduleCalls) {
+    const source = call.source;
+    if (source === undefined || !isLocalSource(source) || !expands(call.block)) continue;
+    const dir = resolve(instance.dir, source.replace(/\/+$/, '') || '.');
+    const at = call.block.attr('source')!.valueLocation;
+    if (chain.includes(dir)) {
+      throw new ParseError(at.file, `module.${call.name} calls ${source}, which is already in its own call chain (a module cannot call itself)`, at.range.start.line, at.range.start.column);
+    }
+    if (!sources.has(dir)) sources.set(dir, loadSource(dir, reader, cwd, at));
+    const src = await sources.get(dir)!;
+    for (const f of src.files) model.addParsed(f);
+    const child = new ModuleInstance(model, src, call.address, instance, call, new Map());
+    call.child = child;
+    instance.children.push(child);
+    await expand(model, child, reader, cwd, sources, [...chain, dir]);
+  }
+}
+
+async function loadSource(dir: string, reader: TerraformReader, cwd: string, at: Location): Promise<ModuleSource> {
+  const names = reader.listFiles(dir);
+  const config = (names ?? []).filter(isConfigFile).sort();
+  if (!config.length) {
+    const why = names === undefined ? 'does not exist' : 'has no .tf files';
+    throw new ParseError(at.file, `module source ${displayPath(dir, cwd)} ${why}, so the module cannot be checked (run from the right folder, or fix the source path)`, at.range.start.line, at.range.start.column);
+  }
+  const files: HclFile[] = [];
+  for (const name of config) {
+    const abs = join(dir, name);
+    const text = reader.readFile(abs);
+    if (text === undefined) throw new ParseError(displayPath(abs, cwd), 'cannot read file');
+    files.push(await parseCached({ path: displayPath(abs, cwd), absPath: abs, text }));
+  }
+  return { dir, files };
+}
+
+// ---------------------------------------------------------------- adapter
+
+/** `source = "./modules/x"` in .tf or `"source": "../x"` in .tf.json, found without parsing. */
+const LOCAL_SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"(\.{1,2}(?:\/[^"]*)?)"/g;
+
+/**
+ * One module per folder. A folder that another scanned folder calls as a local module is checked
+ * through that call (with the caller's arguments and the `module.x` address), not on its own.
+ */
+export function groupTerraformFiles(files: SourceFile[]): InputGroup<'terraform'>[] {
+  const byDir = new Map<string, SourceFile[]>();
+  for (const f of files) {
+    const d = dirname(f.absPath);
+    byDir.set(d, [...(byDir.get(d) ?? []), f]);
+  }
+  const calls = new Map<string, Set<string>>();
+  for (const [dir, list] of byDir) {
+    const targets = new Set<string>();
+    for (const f of list) {
+      if (!isConfigFile(baseName(f.path)) || !f.text.includes('source')) continue;
+      for (const m of f.text.matchAll(LOCAL_SOURCE)) {
+        const target = resolve(dir, m[1]!.replace(/\/+$/, '') || '.');
+        if (target !== dir && byDir.has(target)) targets.add(target);
+      }
+    }
+    calls.set(dir, targets);
+  }
+  const called = new Set([...calls.values()].flatMap((s) => [...s]));
+  const dirs = [...byDir.keys()].sort();
+  const reached = new Set<string>();
+  const reach = (d: string, seen: Set<string>) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    reached.add(d);
+    for (const t of calls.get(d) ?? []) reach(t, seen);
+  };
+  const roots: string[] = [];
+  for (const d of dirs) if (!called.has(d)) roots.push(d);
+  for (const d of roots) reach(d, new Set());
+  // A cycle of folders calling each other with no outside caller: check each from its own folder.
+  for (const d of dirs) {
+    if (!reached.has(d)) {
+      roots.push(d);
+      reach(d, new Set());
+    }
+  }
+  return roots.sort().map((root) => {
+    const inChain = new Set<string>();
+    reachInto(root, calls, inChain);
+    const own = [...byDir.get(root)!].sort(byName);
+    const others = [...inChain].filter((d) => d !== root).sort().flatMap((d) => byDir.get(d)!);
+    return { kind: 'terraform' as const, files: [...own, ...others] };
+  });
+}
+
+function reachInto(d: string, calls: Map<string, Set<string>>, seen: Set<string>): void {
+  if (seen.has(d)) return;
+  seen.add(d);
+  for (const t of calls.get(d) ?? []) reachInto(t, calls, seen);
 }
 
 export const terraformAdapter: InputAdapter<'terraform'> = {
   kind: 'terraform',
-  claims: () => false,
-  group: (files) => files.map((f) => ({ kind: 'terraform', files: [f] })),
-  load: (group) => new TerraformModule(group.files.map((f) => f.path)),
+  claims: (file) => terraformFileKind(file.path) !== undefined,
+  group: (files) => groupTerraformFiles(files),
+  load: (group: InputGroup<'terraform'>, options: LoadOptions) => {
+    const rootDir = dirname(group.files[0]!.absPath);
+    return loadModuleFromFiles(
+      group.files.filter((f) => dirname(f.absPath) === rootDir),
+      { cwd: options.cwd, vars: options.vars, varFiles: options.varFiles, env: options.env, reader: overlayReader(group.files) },
+    );
+  },
 };

@@ -69,10 +69,10 @@ function ecsImages(r: Resource, out: ImageUse[]): void {
       const item = obj.items.find((i) => i.name === 'image');
       if (!item) continue;
       const v = attr.evaluate(item.value);
-      const image = typeof v === 'string' ? v : knownTag(item.value, attr.file.source(item.value.span));
+      const image = typeof v === 'string' ? v : knownTag(item.value, attr.file.source(item.value));
       const name = obj.items.find((i) => i.name === 'name');
       const container = name ? attr.evaluate(name.value) : undefined;
-      if (image) out.push({ image, path: `container_definitions[${typeof container === 'string' ? container : '?'}].image`, at: attr.locationOf(item.span) });
+      if (image) out.push({ image, path: `container_definitions[${typeof container === 'string' ? container : '?'}].image`, at: attr.locationOf(item) });
     }
     return;
   }
@@ -93,7 +93,7 @@ function ecsImages(r: Resource, out: ImageUse[]): void {
     let at = attr.location;
     if (hit >= 0) {
       from = hit + 1;
-      at = attr.locationOf({ start: attr.expr.span.start + hit, end: attr.expr.span.start + hit + 7 });
+      at = attr.locationOf({ start: attr.expr.start + hit, end: attr.expr.start + hit + 7 });
     }
     out.push({ image: d.image, path: `container_definitions[${typeof d.name === 'string' ? d.name : '?'}].image`, at });
   }
