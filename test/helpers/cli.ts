@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const BIN = join(ROOT, 'dist/src/bin.js');
+/** The executable users get (`bin` in package.json): the bundled CLI. */
+export const BIN = join(ROOT, 'dist/iac-guard.mjs');
 
 export interface CliResult {
   code: number;

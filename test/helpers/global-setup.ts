@@ -18,12 +18,13 @@ function newestMtime(dir: string): number {
 }
 
 export default function setup(): void {
-  const bin = join(ROOT, 'dist/src/bin.js');
   const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'rules')));
-  if (existsSync(bin) && statSync(bin).mtimeMs >= sources) return;
+  const fresh = (file: string) => existsSync(join(ROOT, file)) && statSync(join(ROOT, file)).mtimeMs >= sources;
+  if (fresh('dist/src/bin.js') && fresh('dist/iac-guard.mjs')) return;
   try {
     execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
   } catch {
     // Type errors still emit JavaScript; `npm test` reports them in its typecheck step.
   }
+  execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.mjs')], { cwd: ROOT, stdio: 'pipe' });
 }
