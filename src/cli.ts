@@ -1,20 +1,24 @@
 // Thin command line: parse argv and hand over to a command in src/commands/.
-// `iac-guard <paths...>` scans (the default); `rules`, `explain` and `init` are subcommands.
+// `iac-guard <paths...>` scans (the default); `diff`, `rules`, `explain` and `init` are subcommands.
 // A file literally named like a subcommand is scanned as `./rules`.
 // Exit codes: 0 nothing blocking, 1 blocking findings, 2 usage error or any target not understood.
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { renameSync, writeFileSync, unlinkSync } from 'node:fs';
 import type { Config } from './engine/config.js';
+import type { RunResult } from './engine/types.js';
 import { ParseError, UsageError } from './engine/errors.js';
+import { MAX_FILE_BYTES } from './engine/discover.js';
 import { FORMATS, type Format } from './reporters/types.js';
 import { REPORTERS } from './reporters/index.js';
+import { visible } from './reporters/common.js';
 import { TOOL } from './version.js';
 import { EXIT, exitCodeFor, scan } from './commands/scan.js';
 import { createProgress } from './commands/progress.js';
 import { rulesCommand } from './commands/rules.js';
 import { explainCommand } from './commands/explain.js';
 import { initCommand } from './commands/init.js';
+import { diff } from './commands/diff.js';
 
 export { EXIT, today } from './commands/scan.js';
 
@@ -32,7 +36,17 @@ interface ScanFlags {
   values: string[];
   target?: 'compose' | 'swarm';
   tfDir?: string;
+  changedSince?: string;
+  shard?: string;
 }
+
+interface DiffFlags extends ReportFlags {
+  base?: string;
+  staged?: boolean;
+}
+
+/** Flags of every command that reports findings. */
+type ReportFlags = Omit<ScanFlags, 'values' | 'target' | 'tfDir' | 'changedSince' | 'shard'>;
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const stdout = (text: string) => void process.stdout.write(text);
@@ -47,7 +61,13 @@ export function wantColor(flag: boolean, env: NodeJS.ProcessEnv, isTTY: boolean,
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    total += (chunk as Buffer).length;
+    // The same limit as for a file: an endless pipe must not eat all memory.
+    if (total > MAX_FILE_BYTES) throw new UsageError(`standard input is over the ${MAX_FILE_BYTES / 1048576} MiB limit for one file`);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -85,14 +105,38 @@ async function scanCommand(paths: string[], flags: ScanFlags): Promise<number> {
       values: flags.values,
       ...(flags.target ? { target: flags.target } : {}),
       ...(flags.tfDir ? { tfDir: flags.tfDir } : {}),
+      ...(flags.changedSince !== undefined ? { changedSince: flags.changedSince } : {}),
+      ...(flags.shard !== undefined ? { shard: flags.shard } : {}),
       readStdin,
       onProgress: progress.onProgress,
     });
   } finally {
     progress.finish();
   }
-  const { result, failOn } = outcome;
+  return report(outcome, flags);
+}
 
+async function diffCommand(paths: string[], flags: DiffFlags): Promise<number> {
+  const outcome = await diff({
+    cwd: process.cwd(),
+    env: process.env,
+    staged: Boolean(flags.staged),
+    paths,
+    ...(flags.base !== undefined ? { base: flags.base } : {}),
+    ...(flags.config ? { config: flags.config } : {}),
+    ...(flags.failOn ? { failOn: flags.failOn } : {}),
+    only: flags.rule,
+    disable: flags.disable,
+    vars: flags.var,
+    varFiles: flags.varFile,
+  });
+  if (!flags.quiet) process.stderr.write(`iac-guard diff: ${flags.staged ? 'staged changes' : 'working tree'} compared with ${outcome.baseLabel}\n`);
+  return report(outcome, flags);
+}
+
+/** Writes the report to --output or stdout and returns the exit code. */
+function report({ result, failOn }: { result: RunResult; failOn: Config['failOn'] }, flags: ReportFlags): number {
+  const cwd = process.cwd();
   const color = wantColor(flags.color, process.env, Boolean(process.stdout.isTTY), Boolean(flags.output));
   const text = REPORTERS[flags.format](result, { color, failOn, tool: TOOL, quiet: Boolean(flags.quiet) });
   if (flags.output) writeAtomically(resolve(cwd, flags.output), text);
@@ -100,7 +144,8 @@ async function scanCommand(paths: string[], flags: ScanFlags): Promise<number> {
 
   // Machine formats carry the errors inside; say it on stderr too so a human sees why it failed.
   if (result.errors.length && (flags.format !== 'text' || flags.output)) {
-    for (const e of result.errors) process.stderr.write(`iac-guard: ${formatFileError(e)}\n`);
+    // File names and messages quote scanned files: escape them so they cannot drive the terminal.
+    for (const e of result.errors) process.stderr.write(`iac-guard: ${visible(formatFileError(e))}\n`);
   }
   return exitCodeFor(result, failOn);
 }
@@ -109,18 +154,9 @@ export function formatFileError(e: { file: string; message: string; line?: numbe
   return `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}`;
 }
 
-/** The program; each action stores its exit code through `setExit`. */
-export function buildProgram(setExit: (code: number) => void = () => {}): Command {
-  const program = new Command();
-  // Set before adding subcommands: they inherit both.
-  program.exitOverride().showHelpAfterError('(run iac-guard --help for usage)');
-  program
-    .name('iac-guard')
-    .description('Blocks infrastructure changes that destroy data or open systems up, before apply.')
-    .version(TOOL.version, '-V, --version')
-    // Scan options belong before a subcommand name; subcommands have their own after it.
-    .enablePositionalOptions()
-    .argument('[paths...]', 'plan JSON, binary plans, .tf folders, Compose files, Helm values; - for stdin')
+/** Options of every command that reports findings: the scan and `diff`. */
+function reportOptions(command: Command): Command {
+  return command
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'lowest severity that fails the run').choices(['error', 'warning', 'never']))
@@ -130,11 +166,38 @@ export function buildProgram(setExit: (code: number) => void = () => {}): Comman
     .option('-q, --quiet', 'only blocking findings and errors; no progress')
     .option('--no-color', 'never colour the output')
     .option('--var <name=value>', 'Terraform variable value (repeatable)', collect, [])
-    .option('--var-file <file>', 'Terraform .tfvars file (repeatable)', collect, [])
+    .option('--var-file <file>', 'Terraform .tfvars file (repeatable)', collect, []);
+}
+
+/** The program; each action stores its exit code through `setExit`. */
+export function buildProgram(setExit: (code: number) => void = () => {}): Command {
+  const program = new Command();
+  // Set before adding subcommands: they inherit both.
+  program.exitOverride().showHelpAfterError('(run iac-guard --help for usage)');
+  reportOptions(
+    program
+      .name('iac-guard')
+      .description('Blocks infrastructure changes that destroy data or open systems up, before apply.')
+      .version(TOOL.version, '-V, --version')
+      // Scan options belong before a subcommand name; subcommands have their own after it.
+      .enablePositionalOptions()
+      .argument('[paths...]', 'plan JSON, binary plans, .tf folders, Compose files, Helm values; - for stdin'),
+  )
     .option('--values <file>', 'Helm values file merged over values.yaml, in order (repeatable)', collect, [])
     .addOption(new Option('--target <kind>', 'how Compose files are deployed').choices(['compose', 'swarm']))
     .option('--tf-dir <dir>', 'Terraform sources of the plan, to point findings at .tf lines')
+    .option('--changed-since <ref>', 'only Terraform folders, Compose projects, charts and plans with a file changed since this git revision (or untracked)')
+    .option('--shard <i/n>', 'only slice i of n (e.g. 2/3) of the work, split by folder or project, for parallel CI jobs')
     .action(async (paths: string[], flags: ScanFlags) => setExit(await scanCommand(paths, flags)));
+
+  reportOptions(
+    program
+      .command('diff')
+      .description('what a change to the .tf files would destroy, without terraform: the working tree (or the index) against a base revision')
+      .argument('[paths...]', 'only changes under these files or folders')
+      .option('--base <ref>', 'git revision to compare with (default: merge base of HEAD with its upstream branch, else HEAD)')
+      .option('--staged', 'check the staged changes (what `git commit` records), as the pre-commit hook does'),
+  ).action(async (paths: string[], flags: DiffFlags) => setExit(await diffCommand(paths, flags)));
 
   program
     .command('rules')
@@ -172,7 +235,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof UsageError || e instanceof ParseError) {
-      process.stderr.write(`iac-guard: ${e instanceof ParseError ? e.toString() : e.message}\n`);
+      process.stderr.write(`iac-guard: ${visible(e instanceof ParseError ? e.toString() : e.message)}\n`);
       return EXIT.usage;
     }
     process.stderr.write(`iac-guard: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { BUILTIN_RULES, RULE_FOLDERS } from '../rules/index.js';
 import { run } from '../src/engine/runner.js';
 import { DEFAULT_CONFIG, loadConfig } from '../src/engine/config.js';
-import { loadDiffFixture } from '../src/diff/load.js';
+import { fixtureInputs } from '../src/diff/load.js';
 
 const ROOT = join(import.meta.dirname, '..');
 /** Fixed so expiry-based fixtures do not rot; certificate fixtures are generated per run. */
@@ -28,11 +28,9 @@ export async function runFixture(ruleId: string, target: string) {
   const cfgFile = join(target, '.iac-guard.yml');
   const config = existsSync(cfgFile) ? loadConfig(cfgFile) : { ...DEFAULT_CONFIG };
   const load = { cwd: ROOT, vars: {}, varFiles: [], helmValues: [], env: {}, ...(config.compose.target ? { composeTarget: config.compose.target } : {}) };
-  // A diff rule's fixture is a base/ + head/ pair of one Terraform root, not a target to scan.
-  const diff = BUILTIN_RULES.find((r) => r.id === ruleId)?.inputs.includes('diff');
   return run({
-    targets: diff ? [] : [target],
-    ...(diff ? { models: [await loadDiffFixture(target, load)] } : {}),
+    // A diff rule's fixture is a base/ + head/ pair of one Terraform root, not a target to scan.
+    ...(await fixtureInputs(BUILTIN_RULES.find((r) => r.id === ruleId)!, target, load)),
     cwd: ROOT,
     config,
     rules: BUILTIN_RULES,

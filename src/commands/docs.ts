@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { configJsonSchema, DEFAULT_CONFIG, loadConfig } from '../engine/config.js';
 import type { AnyRule, OptionSpec } from '../engine/rule.js';
 import { run } from '../engine/runner.js';
+import { fixtureInputs } from '../diff/load.js';
 
 /** Date the examples run at, the same the fixture test pins, so expiry-based examples do not rot. */
 export const DOCS_TODAY = '2026-11-22';
@@ -121,13 +122,14 @@ export async function collectExamples(root: string, rule: AnyRule, folder: strin
 async function findingsFor(root: string, rule: AnyRule, rules: AnyRule[], target: string, fixtures: string): Promise<string[]> {
   const cfg = join(target, '.iac-guard.yml');
   const config = existsSync(cfg) ? loadConfig(cfg) : { ...DEFAULT_CONFIG };
+  const load = { cwd: root, vars: {}, varFiles: [], helmValues: [], env: {} };
   const result = await run({
-    targets: [relative(root, target)],
+    ...(await fixtureInputs(rule, relative(root, target), load)),
     cwd: root,
     config,
     rules,
     only: [rule.id],
-    load: { cwd: root, vars: {}, varFiles: [], helmValues: [], env: {} },
+    load,
     today: DOCS_TODAY,
   });
   const prefix = relative(root, fixtures).split(sep).join('/') + '/';

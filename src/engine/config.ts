@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
 import { UsageError } from './errors.js';
+import { flowNestingPast, MAX_YAML_DEPTH } from '../parsers/yaml.js';
 import { SEVERITIES, type Severity } from './types.js';
 import type { OptionSpec } from './rule.js';
 
@@ -340,13 +341,27 @@ export function loadConfig(file: string, displayPath = file): Config {
 
 export function parseConfig(text: string, displayPath: string, source?: string): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // Absurd `[`/`{` nesting makes the yaml parser crawl: refuse it before parsing.
+  if (flowNestingPast(text, MAX_YAML_DEPTH) !== undefined) throw new UsageError(`${displayPath}: invalid YAML in config: nested more than ${MAX_YAML_DEPTH} levels deep`);
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
+  } catch (e) {
+    // The yaml parser recurses per level of nesting and runs out of stack on absurd depths.
+    throw new UsageError(`${displayPath}: invalid YAML in config: ${e instanceof RangeError ? 'nested too deeply' : String(e)}`);
+  }
   const firstError = doc.errors[0];
   if (firstError) {
     const p = lineCounter.linePos(firstError.pos[0]);
     throw new UsageError(`${displayPath}:${p.line}:${p.col}: invalid YAML in config: ${firstError.message.split('\n')[0]}`);
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    // An alias to an anchor defined later, or too many aliases: the YAML is not usable.
+    throw new UsageError(`${displayPath}: invalid YAML in config: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
   const issues: Issue[] = [];
   validate(CONFIG_SHAPE, raw, '', doc.contents as YamlNode | null, issues);
   const issue = issues[0];

@@ -1,7 +1,7 @@
 // Turns command-line targets into files to read. Fails closed: a target that does not exist,
 // cannot be read, or holds nothing we understand is an error, never a silent skip.
-import { readdirSync, readFileSync, statSync, realpathSync } from 'node:fs';
-import { join, relative, resolve, isAbsolute, sep } from 'node:path';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, isAbsolute, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { FileError } from './types.js';
 import type { SourceFile } from './inputs.js';
@@ -14,12 +14,24 @@ export function isCandidateName(name: string): boolean {
   return /\.(tf|tf\.json|tfvars|tfvars\.json|ya?ml|json)$/i.test(name) || /\.tfplan$|^tfplan$|\.plan$/i.test(name);
 }
 
+/**
+ * Names only inputs of ours have (Terraform files, Compose files, a chart's Chart.yaml and values):
+ * one that is not text is a broken input to refuse, not someone else's binary to pass over.
+ */
+export function isInputName(absPath: string): boolean {
+  const name = basename(absPath);
+  if (/\.(tf|tf\.json|tfvars|tfvars\.json)$/i.test(name) || /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i.test(name) || /^Chart\.ya?ml$/.test(name)) return true;
+  return /^values.*\.ya?ml$/i.test(name) && existsSync(join(dirname(absPath), 'Chart.yaml'));
+}
+
 export interface DiscoveredFile {
   path: string;
   absPath: string;
   explicit: boolean;
   /** For files named on the command line or found in a folder walk, the target they came from. */
   target: string;
+  /** Other targets that reached the same file (it is read once, but counts for each). */
+  alsoFrom?: string[];
 }
 
 export interface Discovery {
@@ -46,7 +58,7 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
   const files: DiscoveredFile[] = [];
   const errors: FileError[] = [];
   const folders: string[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, DiscoveredFile>();
 
   const globPath = (abs: string) => relative(opts.globBase, abs).split(sep).join('/');
   const matches = (abs: string, globs: string[]) => globs.some((g) => minimatch(globPath(abs), g, { dot: true, matchBase: !g.includes('/') }));
@@ -60,9 +72,16 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
     } catch {
       /* reported when read */
     }
-    if (seen.has(key)) return; // a path given twice, or reached through two links, is scanned once
-    seen.add(key);
-    files.push({ path: displayPath(abs, opts.cwd), absPath: abs, explicit, target });
+    const earlier = seen.get(key);
+    if (earlier) {
+      // A path given twice, or reached through two links, is scanned once.
+      if (earlier.target !== target) (earlier.alsoFrom ??= []).push(target);
+      earlier.explicit ||= explicit; // named on the command line: it must be understood
+      return;
+    }
+    const file: DiscoveredFile = { path: displayPath(abs, opts.cwd), absPath: abs, explicit, target };
+    seen.set(key, file);
+    files.push(file);
   };
 
   const walk = (dir: string, target: string, visited: Set<string>) => {
@@ -154,14 +173,39 @@ export function readSource(d: DiscoveredFile, stdinText?: string): ReadOutcome {
   let bytes: Buffer;
   try {
     const st = statSync(d.absPath);
-    if (st.size > MAX_FILE_BYTES) {
-      return { error: { file: d.path, message: `file is ${Math.round(st.size / 1048576)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit for one file` } };
-    }
-    bytes = readFileSync(d.absPath);
+    if (st.size > MAX_FILE_BYTES) return { error: tooBig(d, `${Math.round(st.size / 1048576)} MiB`) };
+    // A pipe or device (`<(terraform show -json plan)`, /dev/stdin) has no size up front: read up to the limit.
+    const read = st.isFile() ? readFileSync(d.absPath) : readAtMost(d.absPath, MAX_FILE_BYTES);
+    if (!read) return { error: tooBig(d, 'a stream') };
+    bytes = read;
   } catch (e) {
     return { error: { file: d.path, message: `cannot read file: ${errCode(e)}` } };
   }
   return decode(d, bytes);
+}
+
+const tooBig = (d: DiscoveredFile, size: string): FileError => ({
+  file: d.path,
+  message: `file is ${size}, over the ${MAX_FILE_BYTES / 1048576} MiB limit for one file`,
+});
+
+/** The whole content of a stream-like file, or undefined when it goes on past `limit` bytes. */
+function readAtMost(path: string, limit: number): Buffer | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return Buffer.concat(chunks, total);
+      total += n;
+      if (total > limit) return undefined;
+      chunks.push(chunk.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function decode(d: { path: string; absPath: string }, bytes: Buffer): ReadOutcome {

@@ -40,6 +40,8 @@ export interface RuleHandlers<MessageId extends string, Options> {
   terraform?: Handler<'terraform', MessageId, Options>;
   compose?: Handler<'compose', MessageId, Options>;
   helm?: Handler<'helm', MessageId, Options>;
+  /** A Terraform root at the base revision against the working tree or index (`iac-guard diff`). */
+  diff?: Handler<'diff', MessageId, Options>;
   /** Cross-file checks (duplicate deployments across files): called once with every parsed input. */
   project?: (inputs: ProjectInputs, ctx: RuleContext<MessageId, Options>) => void;
 }
@@ -78,7 +80,7 @@ export type AnyRule = Rule<string, any>;
 export function defineRule<MessageId extends string, Options extends object = Record<string, never>>(
   spec: RuleSpec<MessageId, Options>,
 ): Rule<MessageId, Options> {
-  const inputs = (['plan', 'terraform', 'compose', 'helm'] as const).filter((k) => spec.check[k]);
+  const inputs = (['plan', 'terraform', 'compose', 'helm', 'diff'] as const).filter((k) => spec.check[k]);
   return { ...spec, inputs: [...inputs], options: (spec.options ?? {}) as Options };
 }
 

@@ -1,12 +1,14 @@
 // The runner: targets → files → models (each file parsed once) → rules → findings.
 import type { Config, RuleSetting } from './config.js';
-import { discover, readSource, type DiscoveredFile } from './discover.js';
+import { discover, isInputName, readSource, type DiscoveredFile } from './discover.js';
 import { ParseError } from './errors.js';
+import type { Selection } from './select.js';
 import type { InputAdapter, InputGroup, LoadOptions, SourceFile, BaseModel } from './inputs.js';
 import { formatMessage, type AnyRule, type RuleContext } from './rule.js';
 import { applySuppressions } from './suppressions.js';
 import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity } from './types.js';
-import { ADAPTERS, type ProjectInputs } from '../model/index.js';
+import { linkPlansToSources } from './plan-sources.js';
+import { ADAPTERS, type PlanModel, type TerraformModule, type ProjectInputs, type ScannedKind } from '../model/index.js';
 import { convertBinaryPlan } from '../parsers/binary-plan.js';
 import { ResourceTypeTable } from '../knowledge/resource-types.js';
 
@@ -25,6 +27,10 @@ export interface RunOptions {
   today: string;
   readStdin?: () => Promise<string>;
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** Models the caller built itself (`iac-guard diff`: one per Terraform root), checked like parsed ones. */
+  models?: BaseModel[];
+  /** `--changed-since` / `--shard`: the groups and unreadable files this run owns (select.ts). */
+  select?: Selection;
 }
 
 export interface ActiveRule {
@@ -92,8 +98,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     opts.onProgress?.('read', i, found.files.length);
     const out = readSource(d, stdinText);
     if (out.error) {
-      // A file found in a folder walk that is not text is just not ours; a named one must be understood.
-      if (d.explicit || !/not valid UTF-8|NUL bytes/.test(out.error.message)) errors.push(out.error);
+      // A file found in a folder walk that is not text is just not ours, unless its name says it is
+      // (a binary main.tf is a broken module); a named one must be understood.
+      if (d.explicit || isInputName(d.absPath) || !/not valid UTF-8|NUL bytes/.test(out.error.message)) errors.push(out.error);
       return;
     }
     if (out.bytes) {
@@ -109,14 +116,14 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   });
 
   // 2. Each file goes to the first adapter that claims it.
-  const kinds = Object.keys(ADAPTERS) as InputKind[];
-  const claimed = new Map<InputKind, SourceFile[]>(kinds.map((k) => [k, []]));
+  const kinds = Object.keys(ADAPTERS) as ScannedKind[];
+  const claimed = new Map<ScannedKind, SourceFile[]>(kinds.map((k) => [k, []]));
   const claimedByTarget = new Map<string, number>();
   for (const { d, file } of sources) {
     const kind = kinds.find((k) => (ADAPTERS[k] as InputAdapter).claims(file));
     if (kind) {
       claimed.get(kind)!.push(file);
-      claimedByTarget.set(d.target, (claimedByTarget.get(d.target) ?? 0) + 1);
+      for (const t of [d.target, ...(d.alsoFrom ?? [])]) claimedByTarget.set(t, (claimedByTarget.get(t) ?? 0) + 1);
     } else if (d.explicit) {
       errors.push({ file: file.path, message: notUnderstood(file) });
     }
@@ -124,6 +131,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   for (const t of found.folders) {
     if (!claimedByTarget.has(t)) errors.push({ file: t, message: 'no supported files here (Terraform plan JSON, .tf, Compose or Helm values)' });
   }
+  // So far every error is about one file or target: keep those this run owns.
+  if (opts.select) errors.splice(0, errors.length, ...errors.filter((e) => opts.select!.error(e)));
 
   // 3. Group and parse.
   const models: AnyModel[] = [];
@@ -135,6 +144,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     let groups: InputGroup[];
     try {
       groups = adapter.group(kindFiles, opts.load);
+      if (opts.select) groups = groups.filter((g) => opts.select!.group(g));
     } catch (e) {
       errors.push(toFileError(e, kindFiles[0]!.path));
       continue;
@@ -151,10 +161,23 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     }
   }
 
+  for (const m of opts.models ?? []) {
+    models.push(m);
+    files.push(...m.files);
+  }
+
+  // Plan findings point at the .tf block when the sources are beside the plan (or --tf-dir).
+  const sourceOnly = await linkPlansToSources(
+    models.filter((m): m is PlanModel => m.kind === 'plan'),
+    models.filter((m): m is TerraformModule => m.kind === 'terraform'),
+    opts.load,
+    errors,
+  );
+
   // 4. Rules.
   const active = selectRules(opts.rules, config, opts.only, opts.disable);
   const raw: Finding[] = [];
-  const project: ProjectInputs = { plan: [], terraform: [], compose: [], helm: [] };
+  const project: ProjectInputs = { plan: [], terraform: [], compose: [], helm: [], diff: [] };
   for (const m of models) (project[m.kind] as AnyModel[]).push(m);
 
   const resourceTypes = new ResourceTypeTable(config.resourceTypes);
@@ -209,7 +232,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   }
 
   // 5. Suppressions.
-  const inline = models.flatMap((m) => m.inlineSuppressions);
+  const inline = [...models, ...sourceOnly].flatMap((m) => m.inlineSuppressions);
   const resolveId = makeIdResolver(opts.rules);
   const configDisplay = config.source ? relativeTo(opts.cwd, config.source) : undefined;
   const { findings, extra } = applySuppressions(raw, config.allow, inline, opts.today, resolveId, configDisplay);
@@ -258,6 +281,10 @@ function dedupe(findings: Finding[]): Finding[] {
 function toFileError(e: unknown, fallbackFile: string): FileError {
   if (e instanceof ParseError) {
     return { file: e.file, message: e.message, ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}) };
+  }
+  // A parser that recursed into absurdly nested input ran out of stack: the input's limit, not a crash.
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return { file: fallbackFile, message: 'nested too deeply to read (over the parser\'s stack limit); flatten the structure' };
   }
   // Not the user's fault, but still fail closed: the file was not understood.
   return { file: fallbackFile, message: `internal error while reading this file: ${errMessage(e)}` };

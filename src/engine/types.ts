@@ -3,9 +3,12 @@
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
-/** What a file is. Each kind has its own parser and model. */
-export type InputKind = 'plan' | 'terraform' | 'compose' | 'helm';
-export const INPUT_KINDS: readonly InputKind[] = ['plan', 'terraform', 'compose', 'helm'];
+/**
+ * What a file is. Each kind has its own parser and model. `diff` is the one kind no file is:
+ * `iac-guard diff` builds it from a Terraform root at two git revisions.
+ */
+export type InputKind = 'plan' | 'terraform' | 'compose' | 'helm' | 'diff';
+export const INPUT_KINDS: readonly InputKind[] = ['plan', 'terraform', 'compose', 'helm', 'diff'];
 
 /** 1-based line and column (column counts UTF-16 code units, as editors and SARIF do). */
 export interface Position {

@@ -5,14 +5,16 @@ import { type PlanModel, planAdapter } from './plan.js';
 import { type TerraformModule, terraformAdapter } from './terraform.js';
 import { type ComposeProject, composeAdapter } from './compose.js';
 import { type HelmRelease, helmAdapter } from './helm.js';
+import type { DiffModel } from '../diff/model.js';
 
-export type { PlanModel, TerraformModule, ComposeProject, HelmRelease };
+export type { PlanModel, TerraformModule, ComposeProject, HelmRelease, DiffModel };
 
 export interface ModelMap {
   plan: PlanModel;
   terraform: TerraformModule;
   compose: ComposeProject;
   helm: HelmRelease;
+  diff: DiffModel;
 }
 export type ModelFor<K extends InputKind> = ModelMap[K];
 
@@ -22,13 +24,17 @@ export interface ProjectInputs {
   terraform: TerraformModule[];
   compose: ComposeProject[];
   helm: HelmRelease[];
+  diff: DiffModel[];
 }
+
+/** Kinds read from files; `diff` models are built by `iac-guard diff` and handed to the runner. */
+export type ScannedKind = Exclude<InputKind, 'diff'>;
 
 /**
  * Order matters: the first adapter that claims a file owns it. Plans before Terraform
  * (a `.json` plan is not a `.tf.json`), Helm before Compose (a values file may have `services:`).
  */
-export const ADAPTERS: { [K in InputKind]: InputAdapter<K> } = {
+export const ADAPTERS: { [K in ScannedKind]: InputAdapter<K> } = {
   plan: planAdapter,
   terraform: terraformAdapter,
   helm: helmAdapter,

@@ -22,6 +22,10 @@ import type { Location, Range } from '../engine/types.js';
 /** Aliases expanded beyond this many per document are an alias bomb, not a config file. */
 export const MAX_ALIAS_COUNT = 1000;
 
+/** Maps and lists nested deeper than this are refused: real config files stay under 50, and the
+ * models walk the tree recursively, so a deeper one would only end in a stack overflow. */
+export const MAX_YAML_DEPTH = 256;
+
 export interface YamlFile {
   file: SourceFile;
   doc: Document.Parsed;
@@ -33,29 +37,142 @@ export interface YamlFile {
 
 export function parseYaml(file: SourceFile, opts: { merge?: boolean } = {}): YamlFile {
   const lines = new LineCounter();
-  const doc = parseDocument(file.text, {
+  // The yaml package slows down badly on thousands of unclosed `[`/`{` (seconds per 50 KB), so
+  // absurd flow nesting is refused before it is parsed.
+  const tooDeepAt = flowNestingPast(file.text, MAX_YAML_DEPTH);
+  if (tooDeepAt !== undefined) {
+    const p = positionAt(file.text, tooDeepAt);
+    throw new ParseError(file.path, tooDeep, p.line, p.column);
+  }
+  const doc = parseOrTooDeep(file, () => parseDocument(file.text, {
     lineCounter: lines,
     uniqueKeys: true,
     merge: opts.merge ?? true,
     prettyErrors: false,
     keepSourceTokens: false,
-  });
+    // Warnings (a map used as a key...) would go to stderr as Node warnings; errors are what count.
+    logLevel: 'error',
+  }));
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'BAD_ALIAS');
   if (problem) {
     const p = lines.linePos(problem.pos[0]);
-    throw new ParseError(file.path, `invalid YAML: ${firstLine(problem.message)}`, p.line, p.col);
+    const message = STACK_OVERFLOW.test(problem.message) ? tooDeep : `invalid YAML: ${firstLine(problem.message)}`;
+    throw new ParseError(file.path, message, p.line, p.col);
+  }
+  const bad = firstUnusableNode(doc.contents, MAX_YAML_DEPTH);
+  if (bad) {
+    const p = lines.linePos(bad.node.range?.[0] ?? 0);
+    throw new ParseError(file.path, bad.problem, p.line, p.col);
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    throw new ParseError(file.path, /alias/i.test(msg) ? `too many alias expansions (alias bomb?): ${firstLine(msg)}` : `invalid YAML: ${firstLine(msg)}`, 1, 1);
+    throw new ParseError(file.path, /alias/i.test(msg) ? aliasBomb : STACK_OVERFLOW.test(msg) ? tooDeep : `invalid YAML: ${firstLine(msg)}`, 1, 1);
   }
   return { file, doc, lines, value, suppressions: collectSuppressions(file, doc, lines) };
 }
 
 const firstLine = (s: string) => s.split('\n')[0]!.trim();
+
+const STACK_OVERFLOW = /call stack/i;
+
+/** The yaml parser recurses per level: thousands of `- - - -` run it out of stack. */
+function parseOrTooDeep<T>(file: SourceFile, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof RangeError && STACK_OVERFLOW.test(e.message)) throw new ParseError(file.path, tooDeep, 1, 1);
+    throw e;
+  }
+}
+const tooDeep = `maps and lists nested more than ${MAX_YAML_DEPTH} levels deep (limit); flatten the file`;
+const aliasBomb = `more than ${MAX_ALIAS_COUNT} alias expansions (limit; an alias bomb?); expand the anchors by hand or use fewer aliases`;
+
+/**
+ * Offset of the first `[` or `{` that opens a flow collection deeper than `limit`, or undefined.
+ * A quick scan, not a parser: it skips quoted strings and comments, and at the top level counts
+ * only brackets where a flow collection can start (after `key:`, `-`, `?` or at a line's start).
+ */
+export function flowNestingPast(text: string, limit: number): number | undefined {
+  if (countOf(text, '[') + countOf(text, '{') <= limit) return undefined;
+  let depth = 0;
+  let canStart = true; // where a scalar or collection may begin: line start, after `key:`, `-`, `?`
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if ((c === '"' || c === "'") && (depth > 0 || canStart)) {
+      i = endOfQuoted(text, i);
+      canStart = false;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < text.length && text[i] !== '\n') i++;
+      canStart = true;
+    } else if (c === '[' || c === '{') {
+      if (depth > 0 || canStart) {
+        if (++depth > limit) return i;
+      }
+    } else if (c === ']' || c === '}') {
+      if (depth > 0) depth--;
+    } else if (depth === 0 && c !== ' ' && c !== '\t' && c !== '\r') {
+      canStart = c === '\n' || c === ':' || c === '-' || c === '?';
+    }
+  }
+  return undefined;
+}
+
+function countOf(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+/** Offset just past the closing quote of the string starting at `start` (or the end of text). */
+function endOfQuoted(text: string, start: number): number {
+  const q = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    if (q === '"' && text[i] === '\\') i++;
+    else if (text[i] === q) {
+      if (q === "'" && text[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return text.length;
+}
+
+function positionAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStartAt = 0;
+  for (let i = 0; i < offset; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStartAt = i + 1;
+    }
+  }
+  return { line, column: offset - lineStartAt + 1 };
+}
+
+/**
+ * The first map or list nested deeper than `limit`, or used as a key (`{ {a: 1}: x }`: no config
+ * file has one, and the yaml package turns each into a string of its whole subtree, which grows
+ * exponentially with nesting). Walks without recursion.
+ */
+function firstUnusableNode(root: unknown, limit: number): { node: YamlNode; problem: string } | undefined {
+  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > limit) return { node: node as YamlNode, problem: tooDeep };
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        if (isMap(item.key) || isSeq(item.key)) return { node: item.key as YamlNode, problem: 'a map or list is used as a key; keys must be plain names' };
+        stack.push({ node: item.value, depth: depth + 1 });
+      } else {
+        stack.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
 
 export function rangeOf(yf: YamlFile, node: YamlNode | null | undefined): Range {
   const r = node?.range;

@@ -1,0 +1,64 @@
+// `iac-guard diff [--base REF] [--staged] [paths...]`: the Terraform roots a change touches,
+// at the base revision and in the working tree (or the index), checked by the diff rules
+// without running terraform. Config, severities, `--fail-on`, allow entries, inline
+// `iac-guard-ignore` comments in the head files and every reporter work as for a scan.
+import { dirname, resolve } from 'node:path';
+import type { Config } from '../engine/config.js';
+import { run } from '../engine/runner.js';
+import type { RunResult } from '../engine/types.js';
+import { loadDiff } from '../diff/load.js';
+import { parseVars, resolveConfig, rulesFor, today, type ScanOutcome } from './scan.js';
+
+export interface DiffRequest {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** `--base`: default the merge base of HEAD with its upstream branch, else HEAD. */
+  base?: string;
+  /** `--staged`: compare the index (what the commit will record) instead of the working tree. */
+  staged: boolean;
+  /** Only changes under these files or folders. */
+  paths: string[];
+  /** `--config`, relative to cwd; otherwise `.iac-guard.yml` is looked up from the first path (or cwd). */
+  config?: string;
+  failOn?: Config['failOn'];
+  only?: string[];
+  disable?: string[];
+  vars?: string[];
+  varFiles?: string[];
+}
+
+export interface DiffOutcome extends ScanOutcome {
+  /** What the head was compared with, e.g. `origin/main (merge base 1a2b3c4)`. */
+  baseLabel: string;
+}
+
+export async function diff(req: DiffRequest): Promise<DiffOutcome> {
+  const { cwd } = req;
+  const first = req.paths[0];
+  const config = resolveConfig(cwd, req.config, first ? dirname(resolve(cwd, first)) : cwd);
+  const rules = await rulesFor(config, cwd);
+  const vars = parseVars(req.vars ?? []);
+  const varFiles = req.varFiles ?? [];
+  const env = { ...req.env };
+
+  const loaded = await loadDiff({ cwd, staged: req.staged, paths: req.paths, vars, varFiles, env, ...(req.base !== undefined ? { base: req.base } : {}) });
+  const result = await run({
+    targets: [],
+    models: loaded.models,
+    cwd,
+    config,
+    rules,
+    only: req.only ?? [],
+    disable: req.disable ?? [],
+    load: { cwd, vars, varFiles, helmValues: [], env },
+    today: today(req.env),
+  });
+  return { result: withErrors(result, loaded.errors), failOn: req.failOn ?? config.failOn, config, rules, baseLabel: loaded.base.label };
+}
+
+/** Roots that could not be read fail the run like unreadable scan targets. */
+function withErrors(result: RunResult, errors: RunResult['errors']): RunResult {
+  if (!errors.length) return result;
+  const all = [...result.errors, ...errors].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+  return { ...result, errors: all };
+}
