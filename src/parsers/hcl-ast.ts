@@ -1,6 +1,7 @@
 // The syntax tree of one Terraform file (native HCL, `.tf.json` or tfvars), with the source span
 // of every block, label, attribute and expression. Spans are UTF-16 offsets into the file text;
 // `HclFile.range()` turns them into 1-based line:column.
+import { LineIndex } from './line-index.js';
 import type { Range } from '../engine/types.js';
 
 export interface Span {
@@ -210,7 +211,7 @@ export type HclSyntax = 'hcl' | 'json';
 
 /** A parsed file: its tree, its comments and a line index for positions. */
 export class HclFile {
-  private readonly lineStarts: number[];
+  private readonly lines: LineIndex;
 
   constructor(
     /** Display path. */
@@ -221,20 +222,12 @@ export class HclFile {
     readonly body: HclBody,
     readonly comments: HclComment[],
   ) {
-    this.lineStarts = lineStartsOf(text);
+    this.lines = new LineIndex(text);
   }
 
   /** 1-based line and column of an offset. */
   position(offset: number): { line: number; column: number } {
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    return this.lines.position(offset);
   }
 
   range(span: Span): Range {
@@ -243,7 +236,7 @@ export class HclFile {
 
   /** Offset where a 1-based line starts. */
   lineStart(line: number): number {
-    return this.lineStarts[Math.min(Math.max(line - 1, 0), this.lineStarts.length - 1)]!;
+    return this.lines.lineStart(line);
   }
 
   source(span: Span): string {
@@ -251,12 +244,4 @@ export class HclFile {
   }
 }
 
-export function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  let i = text.indexOf('\n');
-  while (i !== -1) {
-    starts.push(i + 1);
-    i = text.indexOf('\n', i + 1);
-  }
-  return starts;
-}
+export { lineStartsOf } from './line-index.js';

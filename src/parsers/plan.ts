@@ -1,6 +1,7 @@
 // Terraform plan JSON (`terraform show -json tfplan`, Terraform 0.12+ and OpenTofu): syntax errors
 // with line:column, the shape checks rules rely on, and lazy offsets of values. A plan is
 // usually ONE long line, so every position carries a real column.
+import { LineIndex } from './line-index.js';
 import { ParseError } from '../engine/errors.js';
 import type { SourceFile } from '../engine/inputs.js';
 import type { Position } from '../engine/types.js';
@@ -92,28 +93,7 @@ const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0
 
 // ---- positions ----
 
-/** Offsets → 1-based line:column, line starts computed on first use. */
-export class LineIndex {
-  private starts: number[] | undefined;
-  constructor(private readonly text: string) {}
-
-  position(offset: number): Position {
-    if (!this.starts) {
-      const starts = [0];
-      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.starts = starts;
-    }
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
-  }
-}
+export { LineIndex } from './line-index.js';
 
 // ---- a structural scanner: offsets of values by path, skipping everything else ----
 
