@@ -5,22 +5,25 @@ import { existsSync } from 'node:fs';
 
 const GNU_TIME = '/usr/bin/time';
 
-/** @returns {{ wallMs: number, peakRssMb: number, code: number, stdout: string, stderr: string }} */
+/** @returns {{ wallMs: number, cpuMs: number, peakRssMb: number, code: number, stdout: string, stderr: string }} */
 export function measure(cmd, args, opts = {}) {
   const useTime = existsSync(GNU_TIME);
   const start = process.hrtime.bigint();
   const r = useTime
-    ? spawnSync(GNU_TIME, ['-f', '__RSS_KB__=%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...opts })
+    ? spawnSync(GNU_TIME, ['-f', '__RSS_KB__=%M __CPU_S__=%U+%S', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...opts })
     : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   let peakRssMb = NaN;
+  // User + system CPU time: unlike wall time, barely changed by other load on the machine.
+  let cpuMs = NaN;
   let stderr = r.stderr ?? '';
-  const m = /__RSS_KB__=(\d+)/.exec(stderr);
+  const m = /__RSS_KB__=(\d+) __CPU_S__=([\d.]+)\+([\d.]+)/.exec(stderr);
   if (m) {
     peakRssMb = Number(m[1]) / 1024;
-    stderr = stderr.replace(/__RSS_KB__=\d+\n?/, '');
+    cpuMs = (Number(m[2]) + Number(m[3])) * 1000;
+    stderr = stderr.replace(/__RSS_KB__=\S+ __CPU_S__=\S+\n?/, '');
   }
-  return { wallMs, peakRssMb, code: r.status ?? -1, stdout: r.stdout ?? '', stderr };
+  return { wallMs, cpuMs, peakRssMb, code: r.status ?? -1, stdout: r.stdout ?? '', stderr };
 }
 
 /** Median of several runs (wall), keeping the peak RSS of the slowest. */

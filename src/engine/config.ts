@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
 import { UsageError } from './errors.js';
-import { flowNestingPast, MAX_YAML_DEPTH } from '../parsers/yaml.js';
+import { firstUnusableNode, flowNestingPast, MAX_YAML_DEPTH } from '../parsers/yaml.js';
 import { SEVERITIES, type Severity } from './types.js';
 import type { OptionSpec } from './rule.js';
 
@@ -354,6 +354,11 @@ export function parseConfig(text: string, displayPath: string, source?: string):
   if (firstError) {
     const p = lineCounter.linePos(firstError.pos[0]);
     throw new UsageError(`${displayPath}:${p.line}:${p.col}: invalid YAML in config: ${firstError.message.split('\n')[0]}`);
+  }
+  const bad = firstUnusableNode(doc.contents, MAX_YAML_DEPTH);
+  if (bad) {
+    const p = lineCounter.linePos(bad.node.range?.[0] ?? 0);
+    throw new UsageError(`${displayPath}:${p.line}:${p.col}: invalid config: ${bad.problem}`);
   }
   let raw: unknown;
   try {

