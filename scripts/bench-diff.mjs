@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'dist/src/bin.js');
+const bin = join(root, 'dist/iac-guard.mjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const env = {
   ...process.env,

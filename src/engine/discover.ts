@@ -175,6 +175,14 @@ export function readSource(d: DiscoveredFile, stdinText?: string): ReadOutcome {
     const st = statSync(d.absPath);
     if (st.size > MAX_FILE_BYTES) return { error: tooBig(d, `${Math.round(st.size / 1048576)} MiB`) };
     // A pipe or device (`<(terraform show -json plan)`, /dev/stdin) has no size up front: read up to the limit.
+    if (st.isFile()) {
+      // The common case reads straight into a string, so a 300 MB plan is not also held as a
+      // Buffer while it is parsed. Anything suspicious is re-read as bytes for the exact checks.
+      const text = readFileSync(d.absPath, 'utf8');
+      if (!/[\uFFFD\u0000]/.test(text) && !text.startsWith('PK\u0003\u0004')) {
+        return { file: { path: d.path, absPath: d.absPath, text: stripBom(text) } };
+      }
+    }
     const read = st.isFile() ? readFileSync(d.absPath) : readAtMost(d.absPath, MAX_FILE_BYTES);
     if (!read) return { error: tooBig(d, 'a stream') };
     bytes = read;

@@ -54,12 +54,16 @@ async function explainSyntaxError(file: SourceFile, e: HclSyntaxError): Promise<
 }
 
 const FAKE_NAME = 'iac-guard-input.tf';
+export const HASHICORP_WORDING_LIMIT = 256 * 1024;
 
 /**
  * HashiCorp's first diagnostic for a file, `accepted` when it parses, undefined when the parser
  * cannot be loaded. Its errors read `parse config: [name:3,3-4: Summary; Detail. name:…]`.
  */
 export async function hashicorpDiagnostic(file: SourceFile): Promise<{ message: string; line: number; column: number } | 'accepted' | undefined> {
+  // HashiCorp's parser takes seconds to word the error of a large broken file (it keeps going
+  // after the first error); past this size our own message and position stand.
+  if (file.text.length > HASHICORP_WORDING_LIMIT) return undefined;
   let parse: (name: string, text: string) => Promise<unknown>;
   try {
     const mod = (await import('@cdktf/hcl2json')) as { parse?: typeof parse; default?: { parse: typeof parse } };
