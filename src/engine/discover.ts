@@ -179,7 +179,7 @@ export function readSource(d: DiscoveredFile, stdinText?: string): ReadOutcome {
       // The common case reads straight into a string, so a 300 MB plan is not also held as a
       // Buffer while it is parsed. Anything suspicious is re-read as bytes for the exact checks.
       const text = readFileSync(d.absPath, 'utf8');
-      if (!/[\uFFFD\u0000]/.test(text) && !text.startsWith('PK\u0003\u0004')) {
+      if (!text.includes('\uFFFD') && !text.includes('\u0000') && !text.startsWith('PK\u0003\u0004')) {
         return { file: { path: d.path, absPath: d.absPath, text: stripBom(text) } };
       }
     }
