@@ -139,7 +139,8 @@ describe('iac-guard init', () => {
   it('points the schema at this installation when it lives inside the project', () => {
     expect(schemaReference(ROOT, ROOT)).toBe('./docs/config.schema.json');
     expect(schemaReference(join(ROOT, 'examples'), ROOT)).toBe(INSTALLED_SCHEMA);
-    expect(schemaReference(tmpdir(), ROOT)).toBe(INSTALLED_SCHEMA);
+    // A folder unrelated to this checkout (not tmpdir() itself: CI may clone under it).
+    expect(schemaReference(mkdtempSync(join(tmpdir(), 'iac-guard-init-')), ROOT)).toBe(INSTALLED_SCHEMA);
   });
 
   it('the template names only real rule ids, and its commented examples are valid config', () => {
