@@ -71,6 +71,12 @@ repos:
         files: '\\.(tf|tfvars|tf\\.json|ya?ml)$'
         pass_filenames: false   # a Terraform module is a folder: scan the whole tree
         args: ['.']
+      - id: iac-guard-diff      # what the staged .tf changes would destroy, before any plan
+        name: iac-guard diff
+        entry: npx --no-install iac-guard diff --staged
+        language: system
+        files: '\\.(tf|tfvars|tf\\.json)$'
+        pass_filenames: false
 `;
 
 export function workflowSnippet(version = TOOL.version): string {
