@@ -23,6 +23,8 @@ export class HclSyntaxError extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    /** A limit of ours, not a syntax error: HashiCorp's parser has nothing to add. */
+    readonly isLimit = false,
   ) {
     super(message);
     this.name = 'HclSyntaxError';
@@ -95,7 +97,11 @@ type FlatPart =
   | { type: 'dir'; start: number; end: number; keyword: 'if' | 'else' | 'endif' | 'for' | 'endfor'; expr?: Expr; stripBefore: boolean; stripAfter: boolean }
   | { type: 'strip'; before: boolean; after: boolean; inner: TemplatePart };
 
+/** Deeper nesting of blocks and expressions is refused (real configurations stay below ~30). */
+export const MAX_HCL_DEPTH = 256;
+
 class Parser {
+  private depth = 0;
   pos: number;
   readonly comments: HclComment[] = [];
   private lastComment = -1;
@@ -188,6 +194,22 @@ class Parser {
   // ---------------------------------------------------------------- bodies
 
   parseBody(inBlock: boolean): HclBody {
+    return this.nested(() => this.parseBodyContent(inBlock));
+  }
+
+  /** Runs one level of nesting, refusing input nested past MAX_HCL_DEPTH before the stack runs out. */
+  private nested<T>(parse: () => T): T {
+    if (++this.depth > MAX_HCL_DEPTH) {
+      throw new HclSyntaxError(`blocks and expressions nested more than ${MAX_HCL_DEPTH} levels deep (limit); flatten the structure`, this.pos, true);
+    }
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseBodyContent(inBlock: boolean): HclBody {
     const attributes: HclAttribute[] = [];
     const blocks: HclBlock[] = [];
     const seen = new Map<string, number>();
@@ -303,6 +325,10 @@ class Parser {
   // ---------------------------------------------------------------- expressions
 
   parseExpression(): Expr {
+    return this.nested(() => this.parseConditional());
+  }
+
+  private parseConditional(): Expr {
     const cond = this.parseBinary(1);
     const save = this.pos;
     this.skipWs();

@@ -44,7 +44,7 @@ function position(text: string, offset: number): { line: number; column: number 
 
 async function explainSyntaxError(file: SourceFile, e: HclSyntaxError): Promise<ParseError> {
   const ours = position(file.text, e.offset);
-  if (terraformFileKind(file.path)?.endsWith('json')) return new ParseError(file.path, e.message, ours.line, ours.column);
+  if (e.isLimit || terraformFileKind(file.path)?.endsWith('json')) return new ParseError(file.path, e.message, ours.line, ours.column);
   const theirs = await hashicorpDiagnostic(file);
   if (theirs === 'accepted') {
     return new ParseError(file.path, `${e.message} (iac-guard's parser rejects this file although Terraform's accepts it: please report it)`, ours.line, ours.column);
