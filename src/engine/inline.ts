@@ -2,6 +2,9 @@
 //   # iac-guard-ignore <rule-id>: <reason> [until YYYY-MM-DD]
 // (`//` and `/* */` in HCL). Parsers find comments; this reads their text.
 
+import type { InlineSuppression } from './inputs.js';
+import type { Range } from './types.js';
+
 export interface ParsedIgnore {
   ruleId: string;
   reason: string;
@@ -29,4 +32,16 @@ export function parseIgnoreComment(comment: string): ParsedIgnore | undefined {
     reason = reason.slice(0, u.index).trim();
   }
   return { ruleId: m[1]!, reason, ...(until ? { until } : {}) };
+}
+
+/** The suppression a parsed comment makes: `covers` is the entry below it (or on its line). */
+export function inlineSuppression(file: string, parsed: ParsedIgnore, comment: Range, covers: Range | undefined): InlineSuppression {
+  return {
+    file,
+    ruleId: parsed.ruleId,
+    reason: parsed.reason,
+    ...(parsed.until ? { until: parsed.until } : {}),
+    comment,
+    covers: covers ?? comment,
+  };
 }

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ParseError } from '../engine/errors.js';
 import type { BaseModel, InlineSuppression, InputAdapter, InputGroup, LoadOptions, SourceFile } from '../engine/inputs.js';
-import { parseIgnoreComment } from '../engine/inline.js';
+import { inlineSuppression, parseIgnoreComment } from '../engine/inline.js';
 import { displayPath } from '../engine/discover.js';
 import type { Location, Range } from '../engine/types.js';
 import { HclFile, type Expr, type HclAttribute, type HclBlock, type HclBody, type ObjectExpr, type Span } from '../parsers/hcl-ast.js';
@@ -917,14 +917,7 @@ export function hclSuppressions(file: HclFile): InlineSuppression[] {
         }
       }
       const comment = file.range(c.span);
-      out.push({
-        file: file.path,
-        ruleId: parsed.ruleId,
-        reason: parsed.reason,
-        ...(parsed.until ? { until: parsed.until } : {}),
-        comment,
-        covers: covers ? file.range(covers) : comment,
-      });
+      out.push(inlineSuppression(file.path, parsed, comment, covers ? file.range(covers) : undefined));
     }
   }
   SUPPRESSIONS.set(file, out);
@@ -954,14 +947,7 @@ function scriptSuppressions(path: string, text: string): InlineSuppression[] {
     const own = line.slice(0, at).trim() === '';
     const target = own ? i + 1 : i;
     const targetLen = (lines[target] ?? '').length;
-    out.push({
-      file: path,
-      ruleId: parsed.ruleId,
-      reason: parsed.reason,
-      ...(parsed.until ? { until: parsed.until } : {}),
-      comment: rangeOf(i + 1, at + 1, i + 1, line.length + 1),
-      covers: rangeOf(target + 1, 1, target + 1, targetLen + 1),
-    });
+    out.push(inlineSuppression(path, parsed, rangeOf(i + 1, at + 1, i + 1, line.length + 1), rangeOf(target + 1, 1, target + 1, targetLen + 1)));
   });
   return out;
 }

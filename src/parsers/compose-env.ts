@@ -4,7 +4,7 @@
 // line and column of its name, and `# iac-guard-ignore` comments work as in YAML.
 import { ParseError } from '../engine/errors.js';
 import type { InlineSuppression } from '../engine/inputs.js';
-import { parseIgnoreComment } from '../engine/inline.js';
+import { inlineSuppression, parseIgnoreComment } from '../engine/inline.js';
 import type { Range } from '../engine/types.js';
 import { interpolate, type Lookup } from './compose-interpolate.js';
 
@@ -118,21 +118,17 @@ export function parseEnvFile(text: string, file: string, lookup: Lookup): EnvFil
       const parsed = parseIgnoreComment(trailingIgnore);
       if (parsed) {
         const col = (lines[endLine - 1] ?? '').lastIndexOf(trailingIgnore) + 1;
-        suppressions.push(suppression(parsed, span(endLine, col, endLine, endCol), range));
+        suppressions.push(inlineSuppression(file, parsed, span(endLine, col, endLine, endCol), range));
       }
     }
   }
   // Ignore comments with nothing below them still get checked (reason, rule id).
-  for (const p of pending) suppressions.push(suppression(p.parsed, p.comment, p.comment));
+  for (const p of pending) suppressions.push(inlineSuppression(file, p.parsed, p.comment, undefined));
   return { entries, suppressions };
 
   function flush(covers: Range) {
-    for (const p of pending) suppressions.push(suppression(p.parsed, p.comment, covers));
+    for (const p of pending) suppressions.push(inlineSuppression(file, p.parsed, p.comment, covers));
     pending = [];
-  }
-
-  function suppression(parsed: NonNullable<ReturnType<typeof parseIgnoreComment>>, comment: Range, covers: Range): InlineSuppression {
-    return { file, ruleId: parsed.ruleId, reason: parsed.reason, ...(parsed.until ? { until: parsed.until } : {}), comment, covers };
   }
 }
 

@@ -16,7 +16,7 @@ import {
 } from 'yaml';
 import { ParseError } from '../engine/errors.js';
 import type { InlineSuppression, SourceFile } from '../engine/inputs.js';
-import { parseIgnoreComment } from '../engine/inline.js';
+import { inlineSuppression, parseIgnoreComment } from '../engine/inline.js';
 import type { Location, Range } from '../engine/types.js';
 
 /** Aliases expanded beyond this many per document are an alias bomb, not a config file. */
@@ -285,14 +285,7 @@ function collectSuppressions(file: SourceFile, doc: Document.Parsed, lines: Line
         break;
       }
     }
-    out.push({
-      file: file.path,
-      ruleId: parsed.ruleId,
-      reason: parsed.reason,
-      ...(parsed.until ? { until: parsed.until } : {}),
-      comment,
-      covers: target ? toRange(target.start, target.end) : comment,
-    });
+    out.push(inlineSuppression(file.path, parsed, comment, target ? toRange(target.start, target.end) : undefined));
   });
   return out;
 }
