@@ -133,3 +133,23 @@ describe('colour', () => {
     expect(wantColor(false, { FORCE_COLOR: '1' }, true, false)).toBe(false);
   });
 });
+
+describe('config lookup', () => {
+  it('starts in a scanned folder itself, not its parent', () => {
+    const root = mkdtempSync(join(tmpdir(), 'iac-guard-cfg-'));
+    mkdirSync(join(root, 'infra'));
+    // fail-on: never in infra/ turns the blocking plan below into exit 0; found only from infra/.
+    writeFileSync(join(root, 'infra/.iac-guard.yml'), 'fail-on: never\n');
+    writeFileSync(
+      join(root, 'infra/plan.json'),
+      JSON.stringify({
+        format_version: '1.2',
+        terraform_version: '1.9.0',
+        resource_changes: [{ address: 'aws_db_instance.main', mode: 'managed', type: 'aws_db_instance', name: 'main', provider_name: 'registry.terraform.io/hashicorp/aws', change: { actions: ['delete'], before: { identifier: 'main' }, after: null } }],
+      }),
+    );
+    expect(cli(['infra'], { cwd: root }).code).toBe(0);
+    expect(cli(['infra/plan.json'], { cwd: root }).code).toBe(0);
+    expect(cli(['infra', '--config', '/dev/null'], { cwd: root }).code).toBe(1);
+  });
+});

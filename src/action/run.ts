@@ -147,7 +147,7 @@ async function collect(inputs: ActionInputs, workspace: string, env: NodeJS.Proc
     results.push(diff);
   }
   // Only a diff: fail-on still comes from the config when the input does not set it.
-  failOn ??= resolveConfig(workspace, inputs.config || undefined, workspace).failOn;
+  failOn ??= resolveConfig(workspace, inputs.config || undefined).failOn;
   return { result: mergeResults(results), failOn };
 }
 

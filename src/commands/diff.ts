@@ -2,29 +2,18 @@
 // at the base revision and in the working tree (or the index), checked by the diff rules
 // without running terraform. Config, severities, `--fail-on`, allow entries, inline
 // `iac-guard-ignore` comments in the head files and every reporter work as for a scan.
-import { dirname, resolve } from 'node:path';
-import type { Config } from '../engine/config.js';
 import { run } from '../engine/runner.js';
 import type { RunResult } from '../engine/types.js';
 import { loadDiff } from '../diff/load.js';
-import { parseVars, resolveConfig, rulesFor, today, type ScanOutcome } from './scan.js';
+import { parseVars, resolveConfig, rulesFor, today, type RuleRunRequest, type ScanOutcome } from './scan.js';
 
-export interface DiffRequest {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
+export interface DiffRequest extends RuleRunRequest {
   /** `--base`: default the merge base of HEAD with its upstream branch, else HEAD. */
   base?: string;
   /** `--staged`: compare the index (what the commit will record) instead of the working tree. */
   staged: boolean;
   /** Only changes under these files or folders. */
   paths: string[];
-  /** `--config`, relative to cwd; otherwise `.iac-guard.yml` is looked up from the first path (or cwd). */
-  config?: string;
-  failOn?: Config['failOn'];
-  only?: string[];
-  disable?: string[];
-  vars?: string[];
-  varFiles?: string[];
 }
 
 export interface DiffOutcome extends ScanOutcome {
@@ -35,7 +24,7 @@ export interface DiffOutcome extends ScanOutcome {
 export async function diff(req: DiffRequest): Promise<DiffOutcome> {
   const { cwd } = req;
   const first = req.paths[0];
-  const config = resolveConfig(cwd, req.config, first ? dirname(resolve(cwd, first)) : cwd);
+  const config = resolveConfig(cwd, req.config, first);
   const rules = await rulesFor(config, cwd);
   const vars = parseVars(req.vars ?? []);
   const varFiles = req.varFiles ?? [];

@@ -10,7 +10,7 @@ export interface RulesFlags {
 
 /** Built-in rules plus the plugins of the config found from cwd (or named with --config). */
 export async function knownRules(cwd: string, configFile: string | undefined): Promise<AnyRule[]> {
-  return rulesFor(resolveConfig(cwd, configFile, cwd), cwd);
+  return rulesFor(resolveConfig(cwd, configFile), cwd);
 }
 
 const isBuiltin = (r: AnyRule) => BUILTIN_RULES.includes(r);

@@ -14,17 +14,21 @@ import { BUILTIN_RULES } from '../../rules/index.js';
 export const EXIT = { ok: 0, blocking: 1, usage: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-export interface ScanRequest {
-  targets: string[];
+/** What every command that runs rules takes from the command line. */
+export interface RuleRunRequest {
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** `--config`, relative to cwd; otherwise `.iac-guard.yml` is looked up from the first target. */
+  /** `--config`, relative to cwd; otherwise `.iac-guard.yml` is looked up from the first path. */
   config?: string;
   failOn?: Config['failOn'];
   only?: string[];
   disable?: string[];
   vars?: string[];
   varFiles?: string[];
+}
+
+export interface ScanRequest extends RuleRunRequest {
+  targets: string[];
   values?: string[];
   target?: 'compose' | 'swarm';
   tfDir?: string;
@@ -62,9 +66,13 @@ export function parseVars(pairs: string[]): Record<string, string> {
   return out;
 }
 
-/** The config named with --config, or the one found upward from `startDir`, or the defaults. */
-export function resolveConfig(cwd: string, explicit: string | undefined, startDir: string): Config {
-  const file = explicit ? resolve(cwd, explicit) : findConfigFile(startDir);
+/**
+ * The config named with --config, or the one found upward from the first scanned path (the path
+ * itself when it is a folder; cwd for stdin or no path), or the defaults.
+ */
+export function resolveConfig(cwd: string, explicit: string | undefined, firstPath?: string): Config {
+  const start = !firstPath || firstPath === '-' ? cwd : configSearchStart(resolve(cwd, firstPath));
+  const file = explicit ? resolve(cwd, explicit) : findConfigFile(start);
   return file ? loadConfig(file, explicit ?? file) : { ...DEFAULT_CONFIG };
 }
 
@@ -80,7 +88,7 @@ export async function scan(req: ScanRequest): Promise<ScanOutcome> {
   if (!targets.length) throw new UsageError('nothing to scan: give files or folders (or - for stdin); see --help');
   const first = targets[0]!;
   const select = createSelection({ cwd, ...(req.changedSince !== undefined ? { changedSince: req.changedSince } : {}), ...(req.shard ? { shard: parseShard(req.shard) } : {}) });
-  const config = resolveConfig(cwd, req.config, first === '-' ? cwd : configSearchStart(resolve(cwd, first)));
+  const config = resolveConfig(cwd, req.config, first);
   const rules = await rulesFor(config, cwd);
   const composeTarget = req.target ?? config.compose.target;
 
