@@ -4,7 +4,7 @@
 // Both work on whole units, never on single files: a Terraform root with the local modules it
 // calls, a Compose file with its overrides, a Helm chart folder, a plan. A unit is never split
 // across shards, and a change to any file of a unit checks all of it.
-import { execFileSync } from 'node:child_process';
+import { Git } from '../diff/git.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
@@ -103,15 +103,10 @@ export function changedPaths(ref: string, cwd: string): Set<string> {
   return paths;
 }
 
+/** git through the one wrapper the diff command uses too, with a message for each use. */
 function git(args: string[], cwd: string, failure: () => string): string {
   try {
-    return execFileSync('git', ['-c', 'core.quotepath=off', ...args], {
-      cwd,
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
-    });
+    return new Git(cwd).runSync(args).toString('utf8');
   } catch {
     throw new UsageError(failure());
   }
