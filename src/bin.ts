@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { main } from './cli.js';
+import { setCliEntry } from './entry.js';
 
 // `iac-guard … | head` closes the pipe early: that is the reader's choice, not a crash. The
 // rest of the output is dropped, but the run finishes and still sets its exit code.
@@ -9,6 +10,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+setCliEntry(process.argv[1]);
 main(process.argv).then((code) => {
   process.exitCode = code;
 });
