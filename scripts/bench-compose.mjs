@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { fmtMb, fmtMs, measure } from './lib/measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(root, 'dist/iac-guard.mjs');
+const BIN = join(root, 'dist/iac-guard.cjs');
 const DCLINT = join(root, 'node_modules/dclint/bin/dclint.cjs');
 
 function walk(dir, keep, out = []) {

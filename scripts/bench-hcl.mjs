@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
-const bin = join(root, 'dist', 'iac-guard.mjs');
+const bin = join(root, 'dist', 'iac-guard.cjs');
 if (!existsSync(bin)) {
   console.error('build first: npm run build');
   process.exit(2);

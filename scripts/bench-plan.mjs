@@ -99,7 +99,7 @@ try {
   const file = join(dir, 'plan.json');
   writeFileSync(file, JSON.stringify(buildPlan()));
   const sizeMb = statSync(file).size / 1048576;
-  const r = measureMedian(3, process.execPath, [join(root, 'dist/iac-guard.mjs'), '--format', 'json', file], { cwd: dir });
+  const r = measureMedian(3, process.execPath, [join(root, 'dist/iac-guard.cjs'), '--format', 'json', file], { cwd: dir });
   let findings = NaN;
   try {
     findings = JSON.parse(r.stdout).findings.length;

@@ -32,7 +32,7 @@ const destructive = files.filter((f) => {
   return (plan.resource_changes ?? []).some((rc) => rc.change.actions.some((a) => a === 'delete' || a === 'forget'));
 });
 
-const r = measure(process.execPath, [join(root, 'dist/iac-guard.mjs'), '--format', 'json', '--fail-on', 'never', ...files.map((f) => relative(root, f))], { cwd: root });
+const r = measure(process.execPath, [join(root, 'dist/iac-guard.cjs'), '--format', 'json', '--fail-on', 'never', ...files.map((f) => relative(root, f))], { cwd: root });
 let report;
 try {
   report = JSON.parse(r.stdout);

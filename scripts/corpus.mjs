@@ -18,7 +18,7 @@ let failed = false;
 for (const part of ['tf-plans', 'compose', 'helm-values']) {
   const dir = join(corpus, part);
   if (!existsSync(dir)) continue;
-  const r = measure(process.execPath, [join(root, 'dist/iac-guard.mjs'), dir, '--format', 'json', '--fail-on', 'never'], { cwd: root });
+  const r = measure(process.execPath, [join(root, 'dist/iac-guard.cjs'), dir, '--format', 'json', '--fail-on', 'never'], { cwd: root });
   let report;
   try {
     report = JSON.parse(r.stdout);

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { UsageError } from './engine/errors.js';
 import { defineRule, type AnyRule } from './engine/rule.js';
 import { INPUT_KINDS, SEVERITIES } from './engine/types.js';
+import { importModule } from './dynamic-import.js';
 
 const HANDLER_KEYS: string[] = [...INPUT_KINDS, 'project'];
 const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -51,7 +52,7 @@ async function loadOne(spec: string, baseDir: string): Promise<AnyRule[]> {
   }
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = (await importModule(pathToFileURL(file).href)) as { default?: unknown };
   } catch (e) {
     throw new Error(`failed to load ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }

@@ -18,7 +18,7 @@ function save(key, c, outcome) {
   if (existsSync(dir)) return dir;
   mkdirSync(dir, { recursive: true });
   cpSync(join(cwd, 'case'), join(dir, 'case'), { recursive: true });
-  writeFileSync(join(dir, 'README.txt'), `${outcome.outcome}: ${outcome.message}\nat: ${outcome.stackTop ?? '-'}\ncase: ${c.label}\nreproduce: cd ${dir} && node ${join(root, 'dist/iac-guard.mjs')} ${c.config ? `--config ${c.config} ` : ''}${c.target}\n`);
+  writeFileSync(join(dir, 'README.txt'), `${outcome.outcome}: ${outcome.message}\nat: ${outcome.stackTop ?? '-'}\ncase: ${c.label}\nreproduce: cd ${dir} && node ${join(root, 'dist/iac-guard.cjs')} ${c.config ? `--config ${c.config} ` : ''}${c.target}\n`);
   return dir;
 }
 

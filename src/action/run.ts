@@ -170,7 +170,7 @@ function runDiff(inputs: ActionInputs, workspace: string, env: NodeJS.ProcessEnv
     const report = join(dir, 'report.json');
     const args = ['diff', '--base', inputs.diffBase, '--format', 'json', '--output', report];
     if (inputs.config) args.push('--config', inputs.config);
-    const child = spawnSync(process.execPath, [join(packageRoot(), 'dist/src/bin.js'), ...args], { cwd: workspace, env, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, [join(packageRoot(), 'dist/iac-guard.cjs'), ...args], { cwd: workspace, env, encoding: 'utf8' });
     let text: string;
     try {
       text = readFileSync(report, 'utf8');

@@ -8,6 +8,7 @@ import type { SourceFile } from '../engine/inputs.js';
 import { HclFile, lineStartsOf } from './hcl-ast.js';
 import { parseTerraformJson, parseTfvarsJson } from './hcl-json.js';
 import { HclSyntaxError, parseHclSyntax } from './hcl-syntax.js';
+import { importModule } from '../dynamic-import.js';
 
 export type TerraformFileKind = 'tf' | 'tf.json' | 'tfvars' | 'tfvars.json';
 
@@ -66,7 +67,7 @@ export async function hashicorpDiagnostic(file: SourceFile): Promise<{ message: 
   if (file.text.length > HASHICORP_WORDING_LIMIT) return undefined;
   let parse: (name: string, text: string) => Promise<unknown>;
   try {
-    const mod = (await import('@cdktf/hcl2json')) as { parse?: typeof parse; default?: { parse: typeof parse } };
+    const mod = (await importModule('@cdktf/hcl2json')) as { parse?: typeof parse; default?: { parse: typeof parse } };
     parse = mod.parse ?? mod.default!.parse;
   } catch {
     return undefined;

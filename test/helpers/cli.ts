@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 /** The executable users get (`bin` in package.json): the bundled CLI. */
-export const BIN = join(ROOT, 'dist/iac-guard.mjs');
+export const BIN = join(ROOT, 'dist/iac-guard.cjs');
 
 export interface CliResult {
   code: number;

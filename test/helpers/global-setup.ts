@@ -20,7 +20,7 @@ function newestMtime(dir: string): number {
 export default function setup(): void {
   const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'rules')));
   const fresh = (file: string) => existsSync(join(ROOT, file)) && statSync(join(ROOT, file)).mtimeMs >= sources;
-  if (fresh('dist/src/bin.js') && fresh('dist/iac-guard.mjs')) return;
+  if (fresh('dist/src/bin.js') && fresh('dist/iac-guard.cjs') && fresh('dist/iac-guard-bundle.cjs.cache')) return;
   try {
     execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
   } catch {
