@@ -5,7 +5,7 @@
 // from bench-compose, with dclint timed on the same files in the same run.
 //   npm run bench
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,3 +150,16 @@ Cases:
 `;
 writeFileSync(join(root, 'docs/benchmarks.md'), doc);
 log('wrote docs/benchmarks.md');
+
+// The README's speed section is the same table: numbers there come from this run, never by hand.
+const readmePath = join(root, 'README.md');
+const readme = readFileSync(readmePath, 'utf8');
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+const from = readme.indexOf(START);
+const to = readme.indexOf(END);
+if (from !== -1 && to > from) {
+  const section = `${START}\n${table}\n\nMeasured by \`npm run bench\` on ${machine} (load ${load(loadBefore)}); details and cases: [docs/benchmarks.md](docs/benchmarks.md).\n${END}`;
+  writeFileSync(readmePath, readme.slice(0, from) + section + readme.slice(to + END.length));
+  log('updated the README speed section');
+} else log(`README.md has no ${START} … ${END} section: left alone`);
