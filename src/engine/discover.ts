@@ -5,6 +5,7 @@ import { basename, dirname, join, relative, resolve, isAbsolute, sep } from 'nod
 import { minimatch } from 'minimatch';
 import type { FileError } from './types.js';
 import type { SourceFile } from './inputs.js';
+import { looksLikePlan } from '../parsers/plan.js';
 
 /** Folders no one wants scanned. */
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.terraform', '.terragrunt-cache', 'dist', '.venv', '__pycache__']);
@@ -65,12 +66,15 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
   const excluded = (abs: string) => matches(abs, opts.exclude);
   const included = (abs: string) => opts.include.length === 0 || matches(abs, opts.include);
 
-  const add = (abs: string, explicit: boolean, target: string) => {
-    let key = abs;
-    try {
-      key = realpathSync(abs);
-    } catch {
-      /* reported when read */
+  /** `real`: the file's real path when the caller knows it (a plain file in a folder whose real path is known). */
+  const add = (abs: string, explicit: boolean, target: string, real?: string) => {
+    let key = real ?? abs;
+    if (real === undefined) {
+      try {
+        key = realpathSync(abs);
+      } catch {
+        /* reported when read */
+      }
     }
     const earlier = seen.get(key);
     if (earlier) {
@@ -84,10 +88,12 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
     files.push(file);
   };
 
-  const walk = (dir: string, target: string, visited: Set<string>) => {
+  // Only links can make a walk loop or reach a file twice, so only a target and the links met on
+  // the way are resolved (realpath); a plain entry's real path is its folder's plus its name.
+  const walk = (dir: string, target: string, visited: Set<string>, knownReal?: string) => {
     let real: string;
     try {
-      real = realpathSync(dir);
+      real = knownReal ?? realpathSync(dir);
     } catch (e) {
       errors.push({ file: displayPath(dir, opts.cwd), message: `cannot read folder: ${errCode(e)}` });
       return;
@@ -106,7 +112,8 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
       const abs = join(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
+      const link = entry.isSymbolicLink();
+      if (link) {
         try {
           const st = statSync(abs);
           isDir = st.isDirectory();
@@ -115,10 +122,11 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
           continue; // dangling link inside a folder walk: nothing to scan
         }
       }
+      const entryReal = link ? undefined : join(real, entry.name);
       if (isDir) {
-        if (!SKIP_DIRS.has(entry.name) && !excluded(abs)) walk(abs, target, visited);
+        if (!SKIP_DIRS.has(entry.name) && !excluded(abs)) walk(abs, target, visited, entryReal);
       } else if (isFile && isCandidateName(entry.name) && !excluded(abs) && included(abs)) {
-        add(abs, false, target);
+        add(abs, false, target, entryReal);
       }
     }
   };
@@ -157,6 +165,21 @@ export function errCode(e: unknown): string {
 
 /** Largest file read as a whole; bigger ones are refused by name, never skipped silently. */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+/** Largest Terraform plan JSON read at all: streamed, never one string, but what it holds stays in memory. */
+export const MAX_PLAN_BYTES = 8 * 1024 ** 3;
+/**
+ * From this size on, a file that starts like a plan is streamed by the plan adapter instead of read
+ * as one string: JSON.parse of a whole 300 MB text alone costs seconds. Tests lower it with
+ * IAC_GUARD_TEST_STREAM_PLAN_BYTES to send small plans down the same path.
+ */
+export const STREAM_PLAN_BYTES = 32 * 1024 * 1024;
+/** Enough of a plan to claim it: terraform writes "format_version" and "terraform_version" first. */
+const PLAN_HEAD_BYTES = 64 * 1024;
+
+export interface ReadOptions {
+  /** Hand big plans over as their head plus `large` (SourceFile), for the plan adapter to stream. */
+  streamPlans?: boolean;
+}
 
 export interface ReadOutcome {
   file?: SourceFile;
@@ -166,14 +189,21 @@ export interface ReadOutcome {
 }
 
 /** Reads a discovered file as UTF-8 text (BOM stripped); invalid UTF-8 is an error. */
-export function readSource(d: DiscoveredFile, stdinText?: string): ReadOutcome {
+export function readSource(d: DiscoveredFile, stdinText?: string, options: ReadOptions = {}): ReadOutcome {
   if (d.absPath === '-') {
     return { file: { path: d.path, absPath: d.absPath, text: stripBom(stdinText ?? '') } };
   }
   let bytes: Buffer;
   try {
     const st = statSync(d.absPath);
-    if (st.size > MAX_FILE_BYTES) return { error: tooBig(d, `${Math.round(st.size / 1048576)} MiB`) };
+    if (options.streamPlans && st.isFile() && st.size >= streamPlanBytes()) {
+      const head = readHead(d.absPath);
+      if (looksLikePlan(head)) {
+        if (st.size > MAX_PLAN_BYTES) return { error: { file: d.path, message: `file is ${mib(st.size)}, over the ${mib(MAX_PLAN_BYTES)} limit for a Terraform plan` } };
+        return { file: { path: d.path, absPath: d.absPath, text: head, large: { size: st.size } } };
+      }
+    }
+    if (st.size > MAX_FILE_BYTES) return { error: tooBig(d, mib(st.size), options.streamPlans) };
     // A pipe or device (`<(terraform show -json plan)`, /dev/stdin) has no size up front: read up to the limit.
     if (st.isFile()) {
       // The common case reads straight into a string, so a 300 MB plan is not also held as a
@@ -192,10 +222,28 @@ export function readSource(d: DiscoveredFile, stdinText?: string): ReadOutcome {
   return decode(d, bytes);
 }
 
-const tooBig = (d: DiscoveredFile, size: string): FileError => ({
+const tooBig = (d: DiscoveredFile, size: string, planHint = false): FileError => ({
   file: d.path,
-  message: `file is ${size}, over the ${MAX_FILE_BYTES / 1048576} MiB limit for one file`,
+  message: `file is ${size}, over the ${mib(MAX_FILE_BYTES)} limit for one file${planHint ? ` (only a Terraform plan JSON may be bigger, up to ${mib(MAX_PLAN_BYTES)}, and this file does not start like one)` : ''}`,
 });
+
+const mib = (bytes: number) => `${Math.ceil(bytes / 1048576)} MiB`;
+
+function streamPlanBytes(): number {
+  const forced = process.env.IAC_GUARD_TEST_STREAM_PLAN_BYTES;
+  return forced ? Number(forced) : STREAM_PLAN_BYTES;
+}
+
+/** The first bytes of a file as text, to see what it is. */
+function readHead(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.allocUnsafe(PLAN_HEAD_BYTES);
+    return stripBom(head.toString('utf8', 0, readSync(fd, head, 0, head.length, 0)));
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** The whole content of a stream-like file, or undefined when it goes on past `limit` bytes. */
 function readAtMost(path: string, limit: number): Buffer | undefined {

@@ -9,6 +9,11 @@ export interface SourceFile {
   path: string;
   absPath: string;
   text: string;
+  /**
+   * Set for a Terraform plan JSON too big to hold as one string (see `readSource`): `text` is then
+   * only its head (enough to claim it), and the plan adapter streams the file from `absPath`.
+   */
+  large?: { size: number };
 }
 
 /** `# iac-guard-ignore <rule>: <reason> [until YYYY-MM-DD]`, found by a parser in a comment. */

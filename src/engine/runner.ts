@@ -4,7 +4,9 @@ import { discover, isInputName, readSource, type DiscoveredFile } from './discov
 import { ParseError } from './errors.js';
 import type { Selection } from './select.js';
 import type { InputAdapter, InputGroup, LoadOptions, SourceFile, BaseModel } from './inputs.js';
-import { formatMessage, type AnyRule, type RuleContext } from './rule.js';
+import type { AnyRule } from './rule.js';
+import { checkModel, errMessage, ruleContext, toFileError, type CheckSettings } from './check.js';
+import { CheckedGroup, checkTerraformAhead, withoutTerraform } from './parallel.js';
 import { applySuppressions } from './suppressions.js';
 import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity } from './types.js';
 import { linkPlansToSources } from './plan-sources.js';
@@ -96,7 +98,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const sources: { d: DiscoveredFile; file: SourceFile }[] = [];
   found.files.forEach((d, i) => {
     opts.onProgress?.('read', i, found.files.length);
-    const out = readSource(d, stdinText);
+    const out = readSource(d, stdinText, { streamPlans: true });
     if (out.error) {
       // A file found in a folder walk that is not text is just not ours, unless its name says it is
       // (a binary main.tf is a broken module); a named one must be understood.
@@ -134,7 +136,10 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   // So far every error is about one file or target: keep those this run owns.
   if (opts.select) errors.splice(0, errors.length, ...errors.filter((e) => opts.select!.error(e)));
 
-  // 3. Group and parse.
+  // 3. Group and parse. A big Terraform tree is parsed and checked ahead, partly in worker
+  // threads (parallel.ts); each group's results take the group's place here, in group order.
+  const active = selectRules(opts.rules, config, opts.only, opts.disable);
+  const settings: CheckSettings = { today: opts.today, resourceTypes: new ResourceTypeTable(config.resourceTypes), configuredRules: config.rules };
   const models: AnyModel[] = [];
   const files: string[] = [];
   for (const kind of kinds) {
@@ -149,7 +154,21 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       errors.push(toFileError(e, kindFiles[0]!.path));
       continue;
     }
-    for (const group of groups) {
+    const ahead = kind === 'terraform'
+      ? checkTerraformAhead({ groups, active, config, load: opts.load, today: opts.today, settings, planFiles: claimed.get('plan')!, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) })
+      : undefined;
+    for (const [i, group] of groups.entries()) {
+      const checked = ahead?.get(i);
+      if (checked) {
+        const outcome = await checked;
+        if (outcome.loadError) errors.push(outcome.loadError);
+        else {
+          const model = new CheckedGroup(outcome);
+          models.push(model);
+          files.push(...model.files);
+        }
+        continue;
+      }
       opts.onProgress?.('parse', models.length, groups.length);
       try {
         const model = (await adapter.load(group, opts.load)) as AnyModel;
@@ -169,62 +188,31 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   // Plan findings point at the .tf block when the sources are beside the plan (or --tf-dir).
   const sourceOnly = await linkPlansToSources(
     models.filter((m): m is PlanModel => m.kind === 'plan'),
-    models.filter((m): m is TerraformModule => m.kind === 'terraform'),
+    models.filter((m): m is TerraformModule => m.kind === 'terraform' && !(m instanceof CheckedGroup)),
     opts.load,
     errors,
   );
 
-  // 4. Rules.
-  const active = selectRules(opts.rules, config, opts.only, opts.disable);
+  // 4. Rules, rule by rule over the models in order (a checked group hands over what it found).
   const raw: Finding[] = [];
   const project: ProjectInputs = { plan: [], terraform: [], compose: [], helm: [], diff: [] };
-  for (const m of models) (project[m.kind] as AnyModel[]).push(m);
+  for (const m of models) if (!(m instanceof CheckedGroup)) (project[m.kind] as AnyModel[]).push(m);
+  const projectInputs = models.some((m) => m instanceof CheckedGroup) ? withoutTerraform(project) : project;
 
-  const resourceTypes = new ResourceTypeTable(config.resourceTypes);
-  const contextFor = (a: ActiveRule, onError: (e: unknown) => void) => {
-    const ctx: RuleContext<string, Record<string, unknown>> = {
-      ruleId: a.rule.id,
-      options: a.options,
-      today: opts.today,
-      resourceTypes,
-      report(d) {
-        const template = a.rule.messages[d.messageId];
-        if (template === undefined) {
-          onError(new Error(`reported unknown messageId "${d.messageId}"`));
-          return;
-        }
-        const overridden = typeof config.rules[a.rule.id] !== 'undefined';
-        raw.push({
-          ruleId: a.rule.id,
-          severity: overridden ? a.severity : (d.severity ?? a.severity),
-          messageId: d.messageId,
-          message: formatMessage(template, d.data),
-          location: d.at,
-          ...(d.resource ? { resource: d.resource } : {}),
-          ...(d.path ? { path: d.path } : {}),
-          ...(d.related?.length ? { related: d.related } : {}),
-          suppressed: false,
-        });
-      },
-    };
-    return ctx;
-  };
-
-  for (const a of active) {
+  for (const [i, a] of active.entries()) {
     for (const m of models) {
-      const handler = a.rule.check[m.kind] as ((model: AnyModel, ctx: RuleContext<string, object>) => void) | undefined;
-      if (!handler) continue;
-      const fail = (e: unknown) => errors.push({ file: m.files[0] ?? '?', message: `rule ${a.rule.id} failed: ${errMessage(e)}` });
-      try {
-        handler(m, contextFor(a, fail));
-      } catch (e) {
-        fail(e);
+      if (!(m instanceof CheckedGroup)) {
+        checkModel(a, m, settings, { findings: raw, errors });
+        continue;
       }
+      const out = m.output(i);
+      for (const f of out?.findings ?? []) raw.push(f);
+      for (const e of out?.errors ?? []) errors.push(e);
     }
     if (a.rule.check.project && models.length) {
       const fail = (e: unknown) => errors.push({ file: models[0]!.files[0] ?? '?', message: `rule ${a.rule.id} failed: ${errMessage(e)}` });
       try {
-        a.rule.check.project(project, contextFor(a, fail));
+        a.rule.check.project(projectInputs, ruleContext(a, settings, raw, fail));
       } catch (e) {
         fail(e);
       }
@@ -277,20 +265,6 @@ function dedupe(findings: Finding[]): Finding[] {
     return true;
   });
 }
-
-function toFileError(e: unknown, fallbackFile: string): FileError {
-  if (e instanceof ParseError) {
-    return { file: e.file, message: e.message, ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}) };
-  }
-  // A parser that recursed into absurdly nested input ran out of stack: the input's limit, not a crash.
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    return { file: fallbackFile, message: 'nested too deeply to read (over the parser\'s stack limit); flatten the structure' };
-  }
-  // Not the user's fault, but still fail closed: the file was not understood.
-  return { file: fallbackFile, message: `internal error while reading this file: ${errMessage(e)}` };
-}
-
-const errMessage = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function notUnderstood(file: SourceFile): string {
   const t = file.text.trimStart();

@@ -1,0 +1,37 @@
+// The worker-thread side of parallel.ts: started from the same CLI entry file as the main
+// thread (src/bin.ts dispatches here), it rebuilds the run's rules, checks its groups in order
+// and posts one outcome per group. Anything that goes wrong comes back as a file error.
+import { toFileError, type CheckSettings } from './check.js';
+import { checkGroup, WORKER_ARG, WORKER_MARK, workerThreads, type GroupOutcome, type WorkerJob } from './parallel.js';
+import type { ActiveRule } from './runner.js';
+import { rulesFor } from '../commands/scan.js';
+import { ResourceTypeTable } from '../knowledge/resource-types.js';
+
+export function isIacGuardWorker(): boolean {
+  if (process.argv[2] !== WORKER_ARG) return false; // the cheap test first: every CLI run makes it
+  const { isMainThread, workerData } = workerThreads();
+  return !isMainThread && typeof workerData === 'object' && workerData !== null && (workerData as Record<string, unknown>)[WORKER_MARK] === true;
+}
+
+export async function runWorker(): Promise<void> {
+  const { parentPort, workerData } = workerThreads();
+  const job = (workerData as { job: WorkerJob }).job;
+  const post = (index: number, outcome: GroupOutcome) => parentPort!.postMessage({ index, outcome });
+  // Built-in rules plus the config's plugins, loaded exactly as the main thread loaded them.
+  const rules = new Map((await rulesFor(job.config, job.load.cwd)).map((r) => [r.id, r]));
+  const active: ActiveRule[] = job.active.map((a) => {
+    const rule = rules.get(a.id);
+    if (!rule) throw new Error(`rule ${a.id} is not available in a worker thread`);
+    return { rule, severity: a.severity, options: a.options };
+  });
+  const settings: CheckSettings = { today: job.today, resourceTypes: new ResourceTypeTable(job.config.resourceTypes), configuredRules: job.config.rules };
+  for (const g of job.groups) {
+    const outcome = await checkGroup({ kind: 'terraform', files: g.files }, active, job.load, settings);
+    try {
+      post(g.index, outcome);
+    } catch (e) {
+      // A finding that cannot cross threads (structured clone) must not vanish.
+      post(g.index, { files: outcome.files, inlineSuppressions: [], loadError: toFileError(e, g.files[0]?.path ?? '?'), byRule: {} });
+    }
+  }
+}
