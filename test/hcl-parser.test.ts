@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../src/engine/errors.js';
 import type { Expr, HclFile, Span, TemplateExpr } from '../src/parsers/hcl-ast.js';
 import { parseTerraformFile, parseTerraformFileSync } from '../src/parsers/hcl.js';
-import { parseHclSyntax } from '../src/parsers/hcl-syntax.js';
+import { HclSyntaxError, parseHclSyntax, parseTemplateContent } from '../src/parsers/hcl-syntax.js';
 import { evaluate, UNKNOWN, type EvalScope } from '../src/parsers/hcl-eval.js';
 
 const file = (text: string, path = 'main.tf'): HclFile => parseTerraformFileSync({ path, absPath: `/virtual/${path}`, text });
@@ -149,6 +149,51 @@ describe('expressions', () => {
   });
 });
 
+describe('template text parts', () => {
+  // [start, end, value] of each part: the text between escapes is sliced from the source, escapes
+  // decoded, so both the spans and the values must stay exact around them.
+  const parts = (src: string) => {
+    const t = parseHclSyntax(`x = ${src}\n`).body.attributes[0]!.expr as TemplateExpr;
+    return t.parts.map((p) => (p.type === 'text' ? [p.start, p.end, p.value] : [p.start, p.end, p.type]));
+  };
+
+  it('keeps one text part per run of text, with escapes decoded in place', () => {
+    expect(parts('""')).toEqual([]);
+    expect(parts('"plain"')).toEqual([[5, 10, 'plain']]);
+    expect(parts('"a\\tb$${c}%%{d}e"')).toEqual([[5, 20, 'a\tb${c}%{d}e']]);
+    expect(parts('"$ and % alone, $$ too"')).toEqual([[5, 26, '$ and % alone, $$ too']]);
+    expect(parts('"a\\n${var.x}b\\u00e9"')).toEqual([
+      [5, 8, 'a\n'],
+      [8, 16, 'interp'],
+      [16, 23, 'bé'],
+    ]);
+  });
+
+  it('keeps heredoc lines (CRLF included) as written, without backslash escapes', () => {
+    expect(parts('<<EOT\r\nC:\\dir $${x}\r\n${var.y}\r\nEOT')).toEqual([
+      [11, 25, 'C:\\dir ${x}\r\n'],
+      [25, 33, 'interp'],
+      [33, 35, '\r\n'],
+    ]);
+    expect(parts('<<EOT\nEOT')).toEqual([]);
+  });
+
+  it('removes the shared indentation of <<- heredocs line by line, blank lines included', () => {
+    const f = parseHclSyntax('x = <<-EOT\n    a\n\n      b\n  \n    ${var.c} d\n  EOT\n');
+    const t = f.body.attributes[0]!.expr as TemplateExpr;
+    expect(t.parts.map((p) => (p.type === 'text' ? p.value : p.type))).toEqual(['a\n\n  b\n\n', 'interp', ' d\n']);
+  });
+
+  it('reads JSON string content as raw template text', () => {
+    const t = parseTemplateContent('pre ${var.x} \\n $${y}', 0);
+    expect(t.parts.map((p) => (p.type === 'text' ? [p.start, p.end, p.value] : [p.start, p.end, p.type]))).toEqual([
+      [0, 4, 'pre '],
+      [4, 12, 'interp'],
+      [12, 21, ' \\n ${y}'],
+    ]);
+  });
+});
+
 describe('.tf.json', () => {
   const f = file(
     [
@@ -212,6 +257,18 @@ describe('syntax errors', () => {
     expect(e).toMatchObject({ file: 'broken.tf', line: 3, column: 3 });
     expect(e.message).toContain('Attribute redefined');
     expect(e.message).toContain('broken.tf:2:3');
+  });
+
+  it('finds a duplicate argument in a long body too', () => {
+    const args = Array.from({ length: 20 }, (_, i) => `  a${i} = ${i}\n`).join('');
+    const text = `locals {\n${args}  a3 = 3\n}\n`;
+    expect(() => parseHclSyntax(text)).toThrow(HclSyntaxError);
+    try {
+      parseHclSyntax(text);
+    } catch (e) {
+      expect((e as HclSyntaxError).offset).toBe(text.indexOf('  a3 = 3\n}') + 2);
+      expect((e as HclSyntaxError).message).toContain('"a3" was already set');
+    }
   });
 
   it('reports two arguments on one line', async () => {

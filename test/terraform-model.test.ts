@@ -207,6 +207,49 @@ describe('views', () => {
     expect(vm!.attr('lifecycle.missing')).toBeUndefined();
   });
 
+  it('hands out one view per argument and block, whichever way it is asked for', async () => {
+    const [m] = await load(
+      write('identity', {
+        'main.tf': [
+          'resource "kubernetes_pod" "p" {',
+          '  name   = "p"',
+          '  labels = { app = "p" }',
+          '  count  = 1',
+          '  container {',
+          '    image = "a:1"',
+          '  }',
+          '  volume {',
+          '    name = "v"',
+          '  }',
+          '  dynamic "container" {',
+          '    for_each = var.extra',
+          '    content {',
+          '      image = "b:2"',
+          '    }',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
+      }),
+    );
+    const [pod] = m!.resources();
+    const picked = pod!.attributesWhere((name, expr) => name === 'name' || expr.type === 'object');
+    expect(picked.map((a) => a.name)).toEqual(['name', 'labels']);
+    expect(picked[0]).toBe(pod!.attr('name'));
+    expect(pod!.attributes()).toEqual([picked[0], picked[1], pod!.attr('count')]);
+    expect(pod!.attributes()[1]).toBe(picked[1]);
+    const containers = pod!.blocks('container');
+    expect(containers.map((c) => [c.dynamic, c.attr('image')!.value()])).toEqual([
+      [false, 'a:1'],
+      [true, 'b:2'],
+    ]);
+    expect(pod!.blocks().filter((b) => b.type === 'container')).toEqual(containers);
+    expect(pod!.blocks()[0]).toBe(containers[0]);
+    expect([pod!.has('labels'), pod!.has('volume'), pod!.has('container'), pod!.has('missing')]).toEqual([true, true, true, false]);
+    expect(pos(pod!.attr('labels')!.nameLocation)).toEqual([3, 3]);
+    expect(pos(m!.sourceLocation('kubernetes_pod.p[0]'))).toEqual([1, 1]);
+  });
+
   it('gives script lines with their own positions, inside heredocs and in files read by file()', async () => {
     const files = write('scripts', {
       'main.tf': 'resource "aws_instance" "a" {\n  user_data = <<-EOT\n    #!/bin/sh\n    ufw disable\n  EOT\n}\nresource "aws_instance" "b" {\n  user_data = file("${path.module}/init.sh")\n}\n',

@@ -111,15 +111,16 @@ export class Attribute {
   constructor(
     readonly name: string,
     readonly expr: Expr,
+    /** From the name (or key) to the end of the value: the name starts where the span starts. */
     private readonly span: Span,
-    private readonly nameSpan: Span,
+    private readonly nameEnd: number,
     readonly file: HclFile,
     /** The module instance whose variables and locals the expression sees (none for tfvars). */
     readonly instance: ModuleInstance | undefined,
   ) {}
 
   static of(a: HclAttribute, file: HclFile, instance: ModuleInstance | undefined): Attribute {
-    return new Attribute(a.name, a.expr, a, { start: a.start, end: a.nameEnd }, file, instance);
+    return new Attribute(a.name, a.expr, a, a.nameEnd, file, instance);
   }
 
   /** From the name to the end of the value. */
@@ -128,7 +129,7 @@ export class Attribute {
   }
 
   get nameLocation(): Location {
-    return { file: this.file.path, range: this.file.range(this.nameSpan) };
+    return { file: this.file.path, range: this.file.range({ start: this.span.start, end: this.nameEnd }) };
   }
 
   get valueLocation(): Location {
@@ -172,7 +173,7 @@ export class Attribute {
     if (!this.elementViews) {
       const obj = unwrapObject(this.expr);
       this.elementViews = obj
-        ? obj.items.filter((i) => i.name !== undefined).map((i) => new Attribute(i.name!, i.value, i, i.key, this.file, this.instance))
+        ? obj.items.filter((i) => i.name !== undefined).map((i) => new Attribute(i.name!, i.value, i, i.key.end, this.file, this.instance))
         : [];
     }
     return this.elementViews;
@@ -205,7 +206,13 @@ function unwrapObject(expr: Expr): ObjectExpr | undefined {
 
 /** A block body: arguments and nested blocks. */
 export class Body {
-  private attributeViews: Attribute[] | undefined;
+  /**
+   * Views of the arguments, made one by one when first asked for: a rule that looks up two names
+   * or scans names should not pay for a view of every argument. The same view is returned each
+   * time, so each value is evaluated once.
+   */
+  private attributeViews: (Attribute | undefined)[] | undefined;
+  private allMade = false;
 
   constructor(
     readonly instance: ModuleInstance,
@@ -213,23 +220,49 @@ export class Body {
     protected readonly hcl: HclBody,
   ) {}
 
+  private attributeAt(i: number): Attribute {
+    const views = (this.attributeViews ??= new Array<Attribute | undefined>(this.hcl.attributes.length));
+    return (views[i] ??= Attribute.of(this.hcl.attributes[i]!, this.file, this.instance));
+  }
+
   /** The arguments, created once so each value is evaluated once. */
   attributes(): Attribute[] {
-    this.attributeViews ??= this.hcl.attributes.map((a) => Attribute.of(a, this.file, this.instance));
-    return this.attributeViews;
+    const views = (this.attributeViews ??= new Array<Attribute | undefined>(this.hcl.attributes.length));
+    if (!this.allMade) {
+      for (let i = 0; i < views.length; i++) this.attributeAt(i);
+      this.allMade = true;
+    }
+    return views as Attribute[];
+  }
+
+  /**
+   * The arguments whose name and expression pass `wanted`, in order: for rules that scan every
+   * body for a few names or shapes, without a view of each argument.
+   */
+  attributesWhere(wanted: (name: string, expr: Expr) => boolean): Attribute[] {
+    const out: Attribute[] = [];
+    const nodes = this.hcl.attributes;
+    for (let i = 0; i < nodes.length; i++) if (wanted(nodes[i]!.name, nodes[i]!.expr)) out.push(this.attributeAt(i));
+    return out;
   }
 
   private attribute(name: string): Attribute | undefined {
-    const all = this.attributes();
-    if (all.length <= 8) return all.find((a) => a.name === name); // cheaper than a Map for small bodies
-    if (!this.attributeByName) {
-      this.attributeByName = new Map();
-      for (const a of this.attributes()) if (!this.attributeByName.has(a.name)) this.attributeByName.set(a.name, a);
+    const nodes = this.hcl.attributes;
+    if (nodes.length <= 8) {
+      // cheaper than a Map for small bodies
+      for (let i = 0; i < nodes.length; i++) if (nodes[i]!.name === name) return this.attributeAt(i);
+      return undefined;
     }
-    return this.attributeByName.get(name);
+    if (!this.attributeIndex) {
+      this.attributeIndex = new Map();
+      for (let i = 0; i < nodes.length; i++) if (!this.attributeIndex.has(nodes[i]!.name)) this.attributeIndex.set(nodes[i]!.name, i);
+    }
+    const i = this.attributeIndex.get(name);
+    return i === undefined ? undefined : this.attributeAt(i);
   }
 
-  private attributeByName: Map<string, Attribute> | undefined;
+  /** Position of the first argument of each name, for long bodies. */
+  private attributeIndex: Map<string, number> | undefined;
 
   /**
    * An argument by dotted path through nested blocks and object values:
@@ -264,15 +297,19 @@ export class Body {
    * iterator values are unknown). In `.tf.json` an object-valued property also counts as a block.
    */
   blocks(type?: string): Block[] {
-    const key = type ?? '';
-    const cached = this.blockViews.get(key);
+    if (type === undefined) return (this.allBlocks ??= this.buildBlocks(undefined));
+    const views = (this.blockViews ??= new Map());
+    const cached = views.get(type);
     if (cached) return cached;
-    const out = this.buildBlocks(type);
-    this.blockViews.set(key, out);
+    // In HCL the views of one type are those of all blocks with that type (the same objects, so
+    // values are evaluated once); `.tf.json` bodies answer a typed question differently (below).
+    const out = this.hcl.json ? this.buildBlocks(type) : this.blocks().filter((b) => b.type === type);
+    views.set(type, out);
     return out;
   }
 
-  private readonly blockViews = new Map<string, Block[]>();
+  private allBlocks: Block[] | undefined;
+  private blockViews: Map<string, Block[]> | undefined;
 
   private buildBlocks(type: string | undefined): Block[] {
     const out: Block[] = [];
@@ -309,7 +346,9 @@ export class Body {
   }
 
   has(name: string): boolean {
-    return this.hcl.attributes.some((a) => a.name === name) || this.blocks(name).length > 0;
+    if (this.hcl.attributes.some((a) => a.name === name)) return true;
+    // In HCL without keeping a (mostly empty) list per name asked about.
+    return this.hcl.json ? this.blocks(name).length > 0 : this.blocks().some((b) => b.type === name);
   }
 }
 
@@ -324,7 +363,6 @@ function jsonBlock(parent: Body, type: string, typeSpan: Span, obj: ObjectExpr, 
 
 export class Block extends Body {
   readonly type: string;
-  readonly labels: string[];
 
   constructor(
     instance: ModuleInstance,
@@ -335,8 +373,13 @@ export class Block extends Body {
   ) {
     super(instance, file, node.body);
     this.type = node.type;
-    this.labels = node.labels.map((l) => l.value);
   }
+
+  get labels(): string[] {
+    return (this.labelValues ??= this.node.labels.map((l) => l.value));
+  }
+
+  private labelValues: string[] | undefined;
 
   /** From the type keyword to the closing brace; a finding about a missing argument goes here. */
   get location(): Location {
@@ -607,7 +650,8 @@ export class TerraformModule implements BaseModel {
   readonly assignments: Attribute[] = [];
   private readonly parsedFiles: HclFile[] = [];
   private readonly auxFiles = new Map<string, { path: string; text: string } | undefined>();
-  private readonly addressIndex = new Map<string, Location>();
+  /** Resource and module call blocks by address; each turned into a Location when first asked for. */
+  private readonly addressIndex = new Map<string, Block | Location>();
   private suppressionCache: InlineSuppression[] | undefined;
 
   constructor(
@@ -681,7 +725,12 @@ export class TerraformModule implements BaseModel {
    * (`module.kms["a"].google_kms_key_ring.ring[0]` → the block in its .tf file).
    */
   sourceLocation(address: string): Location | undefined {
-    return this.addressIndex.get(stripInstanceKeys(address));
+    const key = stripInstanceKeys(address);
+    const entry = this.addressIndex.get(key);
+    if (!(entry instanceof Block)) return entry;
+    const location = entry.location;
+    this.addressIndex.set(key, location);
+    return location;
   }
 
   /** A file read for `file()`/`templatefile()`, cached; undefined when missing. */
@@ -696,7 +745,7 @@ export class TerraformModule implements BaseModel {
   /** See Attribute.textLines. */
   scriptLines(expr: Expr, file: HclFile, instance: ModuleInstance, depth: number): TextLine[] | undefined {
     if (depth > 12) return undefined;
-    const here = (span: Span): Location => ({ file: file.path, range: file.range(span) });
+    const here = (span: Span) => (): Location => ({ file: file.path, range: file.range(span) });
     const fromAttribute = (a: Attribute | undefined) => (a?.instance ? this.scriptLines(a.expr, a.file, a.instance, depth + 1) : undefined);
     switch (expr.type) {
       case 'paren':
@@ -762,7 +811,8 @@ export class TerraformModule implements BaseModel {
     }
     const v = evaluate(expr, instance);
     if (typeof v !== 'string') return undefined;
-    return v.split('\n').map((text) => ({ text, location: here(expr), exact: false }));
+    const locate = here(expr);
+    return v.split('\n').map((text) => new ScriptLine(text, false, locate));
   }
 
   // ---- building
@@ -775,10 +825,10 @@ export class TerraformModule implements BaseModel {
   /** @internal Used by the loader. */
   index(instance: ModuleInstance): void {
     this.instances.push(instance);
-    for (const r of [...instance.resources, ...instance.dataSources]) {
-      if (!this.addressIndex.has(r.address)) this.addressIndex.set(r.address, r.location);
-    }
-    for (const c of instance.moduleCalls) if (!this.addressIndex.has(c.address)) this.addressIndex.set(c.address, c.block.location);
+    // Locations are computed on demand: most runs never ask, and each costs the file's line index.
+    for (const r of instance.resources) if (!this.addressIndex.has(r.address)) this.addressIndex.set(r.address, r);
+    for (const r of instance.dataSources) if (!this.addressIndex.has(r.address)) this.addressIndex.set(r.address, r);
+    for (const c of instance.moduleCalls) if (!this.addressIndex.has(c.address)) this.addressIndex.set(c.address, c.block);
   }
 }
 
@@ -805,16 +855,31 @@ export function stripInstanceKeys(address: string): string {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
 }
 
+/** A line of a script whose location is worked out only when asked (most lines are never reported). */
+class ScriptLine implements TextLine {
+  private located: Location | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly exact: boolean,
+    private readonly locate: () => Location,
+  ) {}
+
+  get location(): Location {
+    return (this.located ??= this.locate());
+  }
+}
+
 /** Joins template pieces into lines, keeping where each line starts. */
 class LineBuilder {
   private readonly lines: TextLine[] = [];
-  private current: TextLine | undefined;
+  private current: { text: string; locate: () => Location; exact: boolean } | undefined;
 
-  addText(text: string, location: Location, exact: boolean): void {
+  addText(text: string, locate: () => Location, exact: boolean): void {
     const pieces = text.split('\n');
     pieces.forEach((piece, i) => {
       if (i > 0) this.newLine();
-      this.append({ text: piece, location, exact });
+      this.append(piece, locate, exact);
     });
   }
 
@@ -824,9 +889,16 @@ class LineBuilder {
     let offset = span.start;
     raw.split('\n').forEach((piece, i) => {
       if (i > 0) this.newLine();
-      const start = file.position(offset);
-      const text = piece.replace(/\r$/, '');
-      this.append({ text, location: { file: file.path, range: { start, end: { line: start.line, column: start.column + text.length } } }, exact: true });
+      const text = piece.endsWith('\r') ? piece.slice(0, -1) : piece;
+      const at = offset;
+      this.append(
+        text,
+        () => {
+          const start = file.position(at);
+          return { file: file.path, range: { start, end: { line: start.line, column: start.column + text.length } } };
+        },
+        true,
+      );
       offset += piece.length + 1;
     });
   }
@@ -834,17 +906,24 @@ class LineBuilder {
   addLines(lines: TextLine[]): void {
     lines.forEach((l, i) => {
       if (i > 0) this.newLine();
-      this.append(l);
+      this.append(l.text, () => l.location, l.exact);
     });
   }
 
-  private append(piece: TextLine): void {
-    if (!this.current) this.current = { ...piece };
-    else this.current = { ...this.current, text: this.current.text + piece.text, exact: this.current.exact && this.current.text === '' && piece.exact };
+  /** A line keeps the start of its first piece; it is exact only if everything before the last piece was empty. */
+  private append(text: string, locate: () => Location, exact: boolean): void {
+    const line = this.current;
+    if (!line) {
+      this.current = { text, locate, exact };
+    } else {
+      line.exact = line.exact && line.text === '' && exact;
+      line.text += text;
+    }
   }
 
   private newLine(): void {
-    if (this.current) this.lines.push(this.current);
+    const line = this.current;
+    if (line) this.lines.push(new ScriptLine(line.text, line.exact, line.locate));
     this.current = undefined;
   }
 

@@ -45,7 +45,7 @@ export function parseHclSyntax(text: string): ParsedSyntax {
 /** Parses `text[start, end)` as one expression (used for `--var` values and JSON `${}` strings). */
 export function parseHclExpression(text: string, start = 0, end = text.length): Expr {
   const p = new Parser(text, start, end);
-  p.pushNewlines(false);
+  p.newlinesMatter = false;
   p.skipWs();
   const expr = p.parseExpression();
   p.skipWs();
@@ -91,6 +91,17 @@ function isIdContinue(c: number, text: string, i: number): boolean {
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
+/**
+ * An exact-size copy of a list built with push(): a pushed-to array keeps room for 16 or more
+ * elements, and parse trees stay in memory for the whole run.
+ */
+const exact = <T>(list: T[]): T[] => (list.length ? list.slice() : list);
+
+/** Adds a text part unless it is empty. */
+function pushText(flat: FlatPart[], start: number, end: number, value: string): void {
+  if (value !== '' || end > start) flat.push({ type: 'text', start, end, value });
+}
+
 /** Template tokens before if/for directives are nested. */
 type FlatPart =
   | TemplatePart
@@ -105,8 +116,11 @@ class Parser {
   pos: number;
   readonly comments: HclComment[] = [];
   private lastComment = -1;
-  /** Top: are newlines significant here (body, object) or not (parentheses, brackets)? */
-  private readonly newlines: boolean[] = [true];
+  /**
+   * Are newlines significant here (body, object) or not (parentheses, brackets)? Each construct
+   * that changes it keeps the outer value in a local and puts it back when it ends.
+   */
+  newlinesMatter = true;
 
   constructor(
     private readonly text: string,
@@ -114,18 +128,6 @@ class Parser {
     private readonly end: number,
   ) {
     this.pos = start;
-  }
-
-  pushNewlines(significant: boolean): void {
-    this.newlines.push(significant);
-  }
-
-  popNewlines(): void {
-    this.newlines.pop();
-  }
-
-  private get newlinesMatter(): boolean {
-    return this.newlines[this.newlines.length - 1]!;
   }
 
   private cc(i: number): number {
@@ -172,12 +174,15 @@ class Parser {
   private readIdent(): string | undefined {
     const start = this.pos;
     const text = this.text;
+    const end = this.end;
     if (!isIdStart(this.cc(start), text, start)) return undefined;
     let i = start + (text.codePointAt(start)! > 0xffff ? 2 : 1);
-    for (;;) {
-      const c = this.cc(i);
-      if (c === -1 || !isIdContinue(c, text, i)) break;
-      i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      // ASCII letters, digits, `_` and `-` first: nearly every identifier is made of them.
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45) i++;
+      else if (c > 127 && isIdContinue(c, text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+      else break;
     }
     this.pos = i;
     return text.slice(start, i);
@@ -194,31 +199,34 @@ class Parser {
   // ---------------------------------------------------------------- bodies
 
   parseBody(inBlock: boolean): HclBody {
-    return this.nested(() => this.parseBodyContent(inBlock));
+    this.enter();
+    const body = this.parseBodyContent(inBlock);
+    this.depth--;
+    return body;
   }
 
-  /** Runs one level of nesting, refusing input nested past MAX_HCL_DEPTH before the stack runs out. */
-  private nested<T>(parse: () => T): T {
+  /**
+   * One more level of nesting, refusing input nested past MAX_HCL_DEPTH before the stack runs out.
+   * The caller steps back out when it returns; after an error the parser is discarded, so no
+   * try/finally (and no closure per call) is needed.
+   */
+  private enter(): void {
     if (++this.depth > MAX_HCL_DEPTH) {
       throw new HclSyntaxError(`blocks and expressions nested more than ${MAX_HCL_DEPTH} levels deep (limit); flatten the structure`, this.pos, true);
-    }
-    try {
-      return parse();
-    } finally {
-      this.depth--;
     }
   }
 
   private parseBodyContent(inBlock: boolean): HclBody {
     const attributes: HclAttribute[] = [];
     const blocks: HclBlock[] = [];
-    const seen = new Map<string, number>();
+    /** Names already set, once the body is too long for a linear search. */
+    let seen: Set<string> | undefined;
     for (;;) {
       this.skipWs(false);
       const c = this.cc(this.pos);
-      if (c === -1) return { attributes, blocks }; // in a block, the caller reports the unclosed brace
+      if (c === -1) return { attributes: exact(attributes), blocks: exact(blocks) }; // in a block, the caller reports the unclosed brace
       if (c === 125 /* } */) {
-        if (inBlock) return { attributes, blocks };
+        if (inBlock) return { attributes: exact(attributes), blocks: exact(blocks) };
         this.fail('Argument or block definition required; an argument or block definition is required here, not a closing brace');
       }
       const start = this.pos;
@@ -228,9 +236,11 @@ class Parser {
       this.skipWs(true);
       if (this.cc(this.pos) === 61 /* = */ && this.cc(this.pos + 1) !== 61) {
         const attr = this.parseAttributeRest(name, start, nameEnd);
-        const prev = seen.get(name);
-        if (prev !== undefined) this.fail(`Attribute redefined; the argument "${name}" was already set. Each argument may be set only once`, start);
-        seen.set(name, start);
+        if (attributes.length >= 16) seen ??= new Set(attributes.map((a) => a.name));
+        if (seen ? seen.has(name) : attributes.some((a) => a.name === name)) {
+          this.fail(`Attribute redefined; the argument "${name}" was already set. Each argument may be set only once`, start);
+        }
+        seen?.add(name);
         attributes.push(attr);
         this.endOfItem('argument');
       } else {
@@ -241,10 +251,11 @@ class Parser {
 
   private parseAttributeRest(name: string, start: number, nameEnd: number): HclAttribute {
     this.pos++; // =
-    this.pushNewlines(true);
+    const outer = this.newlinesMatter;
+    this.newlinesMatter = true;
     this.skipWs();
     const expr = this.parseExpression();
-    this.popNewlines();
+    this.newlinesMatter = outer;
     return { name, nameEnd, start, end: expr.end, expr };
   }
 
@@ -317,7 +328,7 @@ class Parser {
       this.pos++;
       body = { attributes: [attr], blocks: [] };
     }
-    const block: HclBlock = { type, typeEnd, labels, start: typeStart, end: this.pos, body };
+    const block: HclBlock = { type, typeEnd, labels: exact(labels), start: typeStart, end: this.pos, body };
     this.endOfItem('block');
     return block;
   }
@@ -325,7 +336,10 @@ class Parser {
   // ---------------------------------------------------------------- expressions
 
   parseExpression(): Expr {
-    return this.nested(() => this.parseConditional());
+    this.enter();
+    const expr = this.parseConditional();
+    this.depth--;
+    return expr;
   }
 
   private parseConditional(): Expr {
@@ -415,12 +429,13 @@ class Parser {
     if (c === 123) return this.parseObjectOrFor();
     if (c === 40) {
       this.pos++;
-      this.pushNewlines(false);
+      const outer = this.newlinesMatter;
+      this.newlinesMatter = false;
       this.skipWs();
       const expr = this.parseExpression();
       this.skipWs();
       this.expect(')', 'Unbalanced parentheses; expected a closing parenthesis to terminate the expression');
-      this.popNewlines();
+      this.newlinesMatter = outer;
       return { type: 'paren', start, end: this.pos, expr };
     }
     const name = this.readIdent();
@@ -472,7 +487,8 @@ class Parser {
 
   private parseCallRest(name: string, start: number): Expr {
     this.pos++; // (
-    this.pushNewlines(false);
+    const outer = this.newlinesMatter;
+    this.newlinesMatter = false;
     const args: Expr[] = [];
     let expandFinal = false;
     this.skipWs();
@@ -500,8 +516,8 @@ class Parser {
       }
     }
     this.expect(')', `Missing argument separator; a comma is required to separate each function argument from the next`);
-    this.popNewlines();
-    return { type: 'call', start, end: this.pos, name, args, expandFinal };
+    this.newlinesMatter = outer;
+    return { type: 'call', start, end: this.pos, name, args: exact(args), expandFinal };
   }
 
   private parsePostfix(term: Expr): Expr {
@@ -550,12 +566,13 @@ class Parser {
           continue;
         }
         this.pos++;
-        this.pushNewlines(false);
+        const outer = this.newlinesMatter;
+        this.newlinesMatter = false;
         this.skipWs();
         const key = this.parseExpression();
         this.skipWs();
         this.expect(']', 'Missing close bracket on index; the index operator must end with a closing bracket ("]")');
-        this.popNewlines();
+        this.newlinesMatter = outer;
         expr = { type: 'index', start: expr.start, end: this.pos, object: expr, key };
       }
     }
@@ -618,16 +635,17 @@ class Parser {
   private parseTupleOrFor(): Expr {
     const start = this.pos;
     this.pos++;
-    this.pushNewlines(false);
+    const outer = this.newlinesMatter;
+    this.newlinesMatter = false;
     this.skipWs();
     if (this.atForKeyword()) {
-      const intro = this.parseForIntro();
+      const { keyVar, valueVar, collection } = this.parseForIntro();
       const valueExpr = this.parseExpression();
       const cond = this.parseForCond();
       this.skipWs();
       this.expect(']', 'Invalid "for" expression; a closing bracket is required to end a tuple "for" expression');
-      this.popNewlines();
-      return { type: 'for', start, end: this.pos, ...intro, keyExpr: undefined, valueExpr, cond };
+      this.newlinesMatter = outer;
+      return { type: 'for', start, end: this.pos, keyVar, valueVar, collection, keyExpr: undefined, valueExpr, cond };
     }
     const items: Expr[] = [];
     while (this.cc(this.pos) !== 93) {
@@ -641,17 +659,18 @@ class Parser {
       if (this.cc(this.pos) !== 93) this.fail('Missing item separator; expected a comma to mark the beginning of the next item');
     }
     this.pos++;
-    this.popNewlines();
-    return { type: 'tuple', start, end: this.pos, items };
+    this.newlinesMatter = outer;
+    return { type: 'tuple', start, end: this.pos, items: exact(items) };
   }
 
   private parseObjectOrFor(): Expr {
     const start = this.pos;
     this.pos++;
-    this.pushNewlines(false);
+    const outer = this.newlinesMatter;
+    this.newlinesMatter = false;
     this.skipWs();
     if (this.atForKeyword()) {
-      const intro = this.parseForIntro();
+      const { keyVar, valueVar, collection } = this.parseForIntro();
       const keyExpr = this.parseExpression();
       this.skipWs();
       this.expect('=>', 'Invalid "for" expression; an object "for" expression must have a key and a value separated by "=>"');
@@ -662,12 +681,11 @@ class Parser {
       const cond = this.parseForCond();
       this.skipWs();
       this.expect('}', 'Invalid "for" expression; a closing brace is required to end an object "for" expression');
-      this.popNewlines();
-      return { type: 'for', start, end: this.pos, ...intro, keyExpr, valueExpr, cond };
+      this.newlinesMatter = outer;
+      return { type: 'for', start, end: this.pos, keyVar, valueVar, collection, keyExpr, valueExpr, cond };
     }
-    this.popNewlines();
     // Inside an object constructor newlines separate items (like commas), so they matter again.
-    this.pushNewlines(true);
+    this.newlinesMatter = true;
     const items: ObjectItem[] = [];
     for (;;) {
       this.skipWs(false);
@@ -692,8 +710,8 @@ class Parser {
       this.fail('Missing attribute separator; expected a newline or comma to mark the beginning of the next attribute');
     }
     this.pos++;
-    this.popNewlines();
-    return { type: 'object', start, end: this.pos, items };
+    this.newlinesMatter = outer;
+    return { type: 'object', start, end: this.pos, items: exact(items) };
   }
 
   // ---------------------------------------------------------------- templates
@@ -738,82 +756,89 @@ class Parser {
   parseTemplateParts(mode: 'quoted' | 'heredoc' | 'raw', marker: string): TemplatePart[] {
     const flat: FlatPart[] = [];
     const text = this.text;
+    const end = this.end;
+    const quoted = mode === 'quoted';
+    const heredoc = mode === 'heredoc';
     const openedAt = this.pos - 1;
-    let buf = '';
-    let bufStart = this.pos;
-    let lineStart = mode === 'heredoc';
+    // The text of the current part is `decoded` + text[verbatim, i): source text is sliced once per
+    // part, and only escapes (`\n`, `$${`) are decoded into `decoded`.
+    let decoded = '';
+    let partStart = this.pos;
+    let verbatim = this.pos;
     /** Strip markers or directives seen: only then do the parts need rework. */
     let special = false;
-    const flushText = (end: number) => {
-      if (buf !== '' || end > bufStart) flat.push({ type: 'text', start: bufStart, end, value: buf });
-      buf = '';
-    };
-    for (;;) {
-      if (lineStart) {
-        const after = this.closingMarkerAt(this.pos, marker);
-        if (after !== undefined) {
-          flushText(this.pos);
-          this.pos = after;
-          break;
-        }
-        lineStart = false;
+    let i = this.pos;
+    if (heredoc) {
+      const after = this.closingMarkerAt(i, marker);
+      if (after !== undefined) {
+        this.pos = after;
+        return [];
       }
-      const i = this.pos;
-      const c = this.cc(i);
+    }
+    for (;;) {
+      const c = i < end ? text.charCodeAt(i) : -1;
+      // Everything but these characters is plain text.
+      if (c !== 10 && c !== 34 && c !== 36 && c !== 37 && c !== 92 && c !== -1) {
+        i++;
+        continue;
+      }
       if (c === -1) {
         if (mode === 'raw') {
-          flushText(i);
+          pushText(flat, partStart, i, decoded + text.slice(verbatim, i));
+          this.pos = i;
           break;
         }
         this.fail(
-          mode === 'heredoc'
-            ? `Unterminated template string; no closing marker "${marker}" was found for this heredoc`
-            : 'Unterminated template string; no closing marker was found for the string',
+          heredoc ? `Unterminated template string; no closing marker "${marker}" was found for this heredoc` : 'Unterminated template string; no closing marker was found for the string',
           openedAt,
         );
       }
-      if (c === 34 && mode === 'quoted') {
-        flushText(i);
-        this.pos++;
-        break;
-      }
-      if (c === 10) {
-        if (mode === 'quoted') {
+      if (c === 34) {
+        if (quoted) {
+          pushText(flat, partStart, i, decoded + text.slice(verbatim, i));
+          this.pos = i + 1;
+          break;
+        }
+        i++;
+      } else if (c === 10) {
+        if (quoted) {
           this.fail('Invalid multi-line string; quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \\n escape to represent a newline character or use the "heredoc" multi-line template syntax', openedAt);
         }
-        buf += '\n';
-        this.pos++;
-        lineStart = mode === 'heredoc';
-        continue;
-      }
-      if (c === 92 && mode === 'quoted') {
-        buf += this.readEscape();
-        continue;
-      }
-      if ((c === 36 || c === 37) && this.cc(i + 1) === 123) {
-        flushText(i);
+        i++;
+        if (heredoc) {
+          const after = this.closingMarkerAt(i, marker);
+          if (after !== undefined) {
+            pushText(flat, partStart, i, decoded + text.slice(verbatim, i));
+            this.pos = after;
+            break;
+          }
+        }
+      } else if (c === 92) {
+        if (quoted) {
+          this.pos = i;
+          decoded += text.slice(verbatim, i) + this.readEscape();
+          i = verbatim = this.pos;
+        } else {
+          i++;
+        }
+      } else if (i + 1 < end && text.charCodeAt(i + 1) === 123) {
+        // `${` or `%{`
+        pushText(flat, partStart, i, decoded + text.slice(verbatim, i));
+        this.pos = i;
         const seq = this.parseTemplateSequence(c === 36);
         if (seq.type === 'dir' || seq.type === 'strip') special = true;
         flat.push(seq);
-        bufStart = this.pos;
-        continue;
+        decoded = '';
+        i = partStart = verbatim = this.pos;
+      } else if (this.cc(i + 1) === c && this.cc(i + 2) === 123) {
+        // `$${` and `%%{` stand for a literal `${` and `%{`.
+        decoded += text.slice(verbatim, i) + (c === 36 ? '${' : '%{');
+        i = verbatim = i + 3;
+      } else {
+        i++;
       }
-      if ((c === 36 || c === 37) && this.cc(i + 1) === c && this.cc(i + 2) === 123) {
-        buf += c === 36 ? '${' : '%{';
-        this.pos += 3;
-        continue;
-      }
-      // A run of ordinary characters.
-      let j = i + 1;
-      for (;;) {
-        const d = this.cc(j);
-        if (d === -1 || d === 10 || d === 36 || d === 37 || ((d === 34 || d === 92) && mode === 'quoted')) break;
-        j++;
-      }
-      buf += text.slice(i, j);
-      this.pos = j;
     }
-    return special ? nestDirectives(applyStripMarkers(flat), this) : (flat as TemplatePart[]);
+    return special ? nestDirectives(applyStripMarkers(flat), this) : exact(flat as TemplatePart[]);
   }
 
   private readEscape(): string {
@@ -850,7 +875,8 @@ class Parser {
     this.pos += 2;
     const stripBefore = this.cc(this.pos) === 126;
     if (stripBefore) this.pos++;
-    this.pushNewlines(false);
+    const outer = this.newlinesMatter;
+    this.newlinesMatter = false;
     this.skipWs();
     let result: FlatPart;
     if (interpolation) {
@@ -892,7 +918,7 @@ class Parser {
       this.expect('}', 'Extra characters in template directive; expected a closing brace to end the sequence');
       result = { type: 'dir', start, end: this.pos, keyword, ...(expr ? { expr } : {}), stripBefore, stripAfter };
     }
-    this.popNewlines();
+    this.newlinesMatter = outer;
     return result;
   }
 
@@ -979,29 +1005,35 @@ function nestDirectives(flat: FlatPart[], parser: Parser): TemplatePart[] {
 /**
  * `<<-EOT`: removes the indentation shared by every line that has content, like HashiCorp's
  * parser. A line that starts with an interpolation counts as indented by the whitespace before it.
+ * Scans the text with indexes rather than splitting it into lines: heredocs are common and long.
  */
 function flushIndent(parts: TemplatePart[]): TemplatePart[] {
-  const leadingWs = (line: string) => /^[ \t]*/.exec(line)![0].length;
   let min = Infinity;
   let atLineStart = true;
-  parts.forEach((p, idx) => {
+  for (let idx = 0; idx < parts.length; idx++) {
+    const p = parts[idx]!;
     if (p.type !== 'text') {
       if (atLineStart) min = 0;
       atLineStart = false;
-      return;
+      continue;
     }
-    const lines = p.value.split('\n');
-    lines.forEach((line, li) => {
-      if (li > 0) atLineStart = true;
-      if (!atLineStart) return;
-      const ws = leadingWs(line);
-      const interpolationFollows = li === lines.length - 1 && idx < parts.length - 1;
-      if (ws < line.length || interpolationFollows) {
-        min = Math.min(min, ws);
-        atLineStart = false;
+    const value = p.value;
+    for (let lineStart = 0; ; ) {
+      const nl = value.indexOf('\n', lineStart);
+      const lineEnd = nl === -1 ? value.length : nl;
+      if (atLineStart) {
+        const ws = leadingWs(value, lineStart, lineEnd);
+        const interpolationFollows = nl === -1 && idx < parts.length - 1;
+        if (ws < lineEnd - lineStart || interpolationFollows) {
+          min = Math.min(min, ws);
+          atLineStart = false;
+        }
       }
-    });
-  });
+      if (nl === -1) break;
+      lineStart = nl + 1;
+      atLineStart = true;
+    }
+  }
   if (min === Infinity || min === 0) return parts;
   atLineStart = true;
   return parts.map((p) => {
@@ -1009,12 +1041,25 @@ function flushIndent(parts: TemplatePart[]): TemplatePart[] {
       atLineStart = false;
       return p;
     }
-    const lines = p.value.split('\n').map((line, li) => {
-      if (li > 0) atLineStart = true;
-      if (!atLineStart) return line;
+    const value = p.value;
+    const lines: string[] = [];
+    for (let lineStart = 0; ; ) {
+      const nl = value.indexOf('\n', lineStart);
+      const lineEnd = nl === -1 ? value.length : nl;
+      const cut = atLineStart ? Math.min(min, leadingWs(value, lineStart, lineEnd)) : 0;
       atLineStart = false;
-      return line.slice(Math.min(min, leadingWs(line)));
-    });
-    return { ...p, value: lines.join('\n') };
+      lines.push(value.slice(lineStart + cut, nl === -1 ? lineEnd : nl + 1));
+      if (nl === -1) break;
+      lineStart = nl + 1;
+      atLineStart = true;
+    }
+    return { ...p, value: lines.join('') };
   });
+}
+
+/** Spaces and tabs at the start of `s[start, end)`. */
+function leadingWs(s: string, start: number, end: number): number {
+  let i = start;
+  while (i < end && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  return i - start;
 }

@@ -12,7 +12,8 @@ interface ImageUse {
   image: string;
   /** Dotted path for messages: `spec.template.spec.container.image`. */
   path: string;
-  at: Location;
+  /** Where to report; computed only for images that are reported (positions cost a line index). */
+  at: () => Location;
 }
 
 /** Top-level image arguments of resource types that pull a container image. */
@@ -26,7 +27,7 @@ const TOP_LEVEL: Record<string, string> = {
 /** Resource types whose nested blocks can describe containers. */
 const CONTAINER_TYPES = /^(kubernetes_|google_cloud_run|google_cloudfunctions2_|docker_service$|azurerm_container_|azurerm_kubernetes_|nomad_|aws_batch_job_definition$)/;
 /** Nested blocks that describe a container (kubernetes_*, Cloud Run, Azure container apps, docker_service). */
-const CONTAINER_BLOCK = /^(container|containers|init_container|init_containers|ephemeral_container|container_spec|sidecar)$/;
+const CONTAINER_BLOCKS = new Set(['container', 'containers', 'init_container', 'init_containers', 'ephemeral_container', 'container_spec', 'sidecar']);
 
 /** `"${var.repo}:latest"`: the tag is written even though the repository is not known. */
 function knownTag(expr: Expr, source: string): string | undefined {
@@ -43,14 +44,19 @@ function fromAttribute(attr: Attribute | undefined, path: string, out: ImageUse[
   if (!attr) return;
   const v = attr.value();
   const image = typeof v === 'string' ? v : knownTag(attr.expr, attr.source);
-  if (image && !hasUnresolvedVariable(typeof v === 'string' ? v : image.replace(/\$\{[^}]*\}/g, 'x'))) out.push({ image, path, at: attr.location });
+  if (image && !hasUnresolvedVariable(typeof v === 'string' ? v : image.replace(/\$\{[^}]*\}/g, 'x'))) out.push({ image, path, at: () => attr.location });
 }
 
-function walkContainers(block: Block, path: string, out: ImageUse[]): void {
+/** Block types joined by dots; an empty type adds nothing at the start (`.tf.json` allows `""` keys). */
+const dotted = (types: string[]) => types.reduce((path, type) => (path ? `${path}.${type}` : type), '');
+
+/** `path` holds the types of the blocks above `block`; a path string is built only for a container. */
+function walkContainers(block: Block, path: string[], out: ImageUse[]): void {
   for (const child of block.blocks()) {
-    const childPath = path ? `${path}.${child.type}` : child.type;
-    if (CONTAINER_BLOCK.test(child.type)) fromAttribute(child.attr('image'), `${childPath}.image`, out);
-    walkContainers(child, childPath, out);
+    path.push(child.type);
+    if (CONTAINER_BLOCKS.has(child.type)) fromAttribute(child.attr('image'), `${dotted(path)}.image`, out);
+    walkContainers(child, path, out);
+    path.pop();
   }
 }
 
@@ -72,7 +78,7 @@ function ecsImages(r: Resource, out: ImageUse[]): void {
       const image = typeof v === 'string' ? v : knownTag(item.value, attr.file.source(item.value));
       const name = obj.items.find((i) => i.name === 'name');
       const container = name ? attr.evaluate(name.value) : undefined;
-      if (image) out.push({ image, path: `container_definitions[${typeof container === 'string' ? container : '?'}].image`, at: attr.locationOf(item) });
+      if (image) out.push({ image, path: `container_definitions[${typeof container === 'string' ? container : '?'}].image`, at: () => attr.locationOf(item) });
     }
     return;
   }
@@ -90,10 +96,11 @@ function ecsImages(r: Resource, out: ImageUse[]): void {
   for (const d of defs) {
     if (!isObject(d) || typeof d.image !== 'string') continue;
     const hit = source.indexOf('"image"', from);
-    let at = attr.location;
+    let at = () => attr.location;
     if (hit >= 0) {
       from = hit + 1;
-      at = attr.locationOf({ start: attr.expr.start + hit, end: attr.expr.start + hit + 7 });
+      const span = { start: attr.expr.start + hit, end: attr.expr.start + hit + 7 };
+      at = () => attr.locationOf(span);
     }
     out.push({ image: d.image, path: `container_definitions[${typeof d.name === 'string' ? d.name : '?'}].image`, at });
   }
@@ -114,34 +121,36 @@ function helmImages(r: Resource, out: ImageUse[]): void {
     if (!s.value) continue;
     const v = s.value.value();
     if (typeof v !== 'string') continue;
+    const value = s.value;
     const tagOf = /^(.*\bimage)\.tag$/i.exec(s.name);
     if (tagOf) {
-      out.push({ image: `${repository(tagOf[1]!)}:${v}`, path: `set ${s.name}`, at: s.value.location });
+      out.push({ image: `${repository(tagOf[1]!)}:${v}`, path: `set ${s.name}`, at: () => value.location });
     } else if (/(^|\.)image$/i.test(s.name) && /[:@]/.test(v)) {
-      out.push({ image: v, path: `set ${s.name}`, at: s.value.location });
+      out.push({ image: v, path: `set ${s.name}`, at: () => value.location });
     }
   }
 }
 
-function imagesOf(r: Resource): ImageUse[] {
-  const out: ImageUse[] = [];
+function imagesOf(r: Resource, out: ImageUse[]): void {
   const top = TOP_LEVEL[r.resourceType];
   if (top) fromAttribute(r.attr(top), top, out);
   if (r.resourceType === 'aws_ecs_task_definition') ecsImages(r, out);
   else if (r.resourceType === 'helm_release') helmImages(r, out);
-  else if (CONTAINER_TYPES.test(r.resourceType)) walkContainers(r, '', out);
-  return out;
+  else if (CONTAINER_TYPES.test(r.resourceType)) walkContainers(r, [], out);
 }
 
 export const checkTerraform: Handler<'terraform', MessageId, Options> = (model, ctx) => {
+  const uses: ImageUse[] = [];
   for (const r of model.resources()) {
-    for (const use of imagesOf(r)) {
+    uses.length = 0;
+    imagesOf(r, uses);
+    for (const use of uses) {
       const ref = parseImage(use.image);
       // A Lambda image URI or docker_image name without a tag pulls `latest`, like any other.
       const pinning = classifyTag(ref, ctx.options.mutableTags);
       if (pinning === 'digest' || pinning === 'version') continue;
       const data = { where: `\`${r.address}\` (${use.path})`, image: use.image, tag: ref.tag ?? '' };
-      const report = { data, at: use.at, resource: r.address };
+      const report = { data, at: use.at(), resource: r.address };
       if (pinning === 'none') ctx.report({ messageId: 'noTag', ...report });
       else if (pinning === 'latest') ctx.report({ messageId: 'latest', ...report });
       else ctx.report({ messageId: 'mutable', ...report, severity: 'warning' });

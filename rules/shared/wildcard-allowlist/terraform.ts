@@ -28,33 +28,49 @@ function show(v: Value): string {
   return Array.isArray(v) ? JSON.stringify(v) : String(v);
 }
 
-function checkAttribute(attr: Attribute, path: string, inAllowlistBlock: boolean, out: Hit[]): void {
+/** `env`/`environment` in any case, without a regular expression per argument. */
+const isEnvName = (name: string) => (name.length === 3 || name.length === 11) && /^(env|environment)$/i.test(name);
+
+/** `parent.name`, or `name` at the top: argument paths are built only for hits (most arguments have none). */
+const pathOf = (parent: string, name: string) => (parent ? `${parent}.${name}` : name);
+
+/** What walkExpr looks into: an object or tuple literal, possibly inside a one-argument call (`jsonencode([...])`). */
+function literalInside(expr: Expr): Expr | undefined {
+  const e = expr.type === 'call' && expr.args.length === 1 ? expr.args[0]! : expr;
+  return e.type === 'tuple' || e.type === 'object' ? e : undefined;
+}
+
+/** The arguments checkAttribute can find something in; the others are skipped without a view. */
+const mayHold = (name: string, expr: Expr) => isAllowlistName(name) || isEnvName(name) || literalInside(expr) !== undefined;
+const mayHoldInAllowlistBlock = (name: string, expr: Expr) => ADDRESS_ARG.test(name) || mayHold(name, expr);
+
+function checkAttribute(attr: Attribute, parent: string, inAllowlistBlock: boolean, out: Hit[]): void {
   if (isAllowlistName(attr.name) || (inAllowlistBlock && ADDRESS_ARG.test(attr.name))) {
     const v = attr.value();
-    if (wildcardIn(v)) out.push({ path, name: attr.name, value: show(v), at: attr.location });
+    if (wildcardIn(v)) out.push({ path: pathOf(parent, attr.name), name: attr.name, value: show(v), at: attr.location });
   }
   // docker_container `env = ["ACCEPTED_IPS=*"]`
-  const v = /^(env|environment)$/i.test(attr.name) ? attr.value() : undefined;
+  const v = isEnvName(attr.name) ? attr.value() : undefined;
   if (Array.isArray(v)) {
     for (const entry of v) {
       if (typeof entry !== 'string') continue;
       const eq = entry.indexOf('=');
       if (eq > 0 && isAllowlistName(entry.slice(0, eq)) && wildcardIn(entry.slice(eq + 1))) {
-        out.push({ path, name: entry.slice(0, eq), value: entry.slice(eq + 1), at: attr.location });
+        out.push({ path: pathOf(parent, attr.name), name: entry.slice(0, eq), value: entry.slice(eq + 1), at: attr.location });
       }
     }
   }
-  walkExpr(attr, attr.expr, path, out);
+  if (literalInside(attr.expr)) walkExpr(attr, attr.expr, pathOf(parent, attr.name), out);
 }
 
 /** Object literals inside an argument: nested allow lists and name/value pairs (ECS environment). */
 function walkExpr(attr: Attribute, expr: Expr, path: string, out: Hit[]): void {
-  const e = expr.type === 'call' && expr.args.length === 1 ? expr.args[0]! : expr;
-  if (e.type === 'tuple') {
+  const e = literalInside(expr);
+  if (e?.type === 'tuple') {
     for (const item of e.items) walkExpr(attr, item, path, out);
     return;
   }
-  if (e.type !== 'object') return;
+  if (e?.type !== 'object') return;
   const nameItem = e.items.find((i) => i.name === PAIR_NAME);
   const valueItem = e.items.find((i) => i.name === PAIR_VALUE);
   if (nameItem && valueItem) {
@@ -83,12 +99,12 @@ function walkBody(body: Body, path: string, inAllowlistBlock: boolean, out: Hit[
   if (envPair && wildcardIn(value.value())) {
     out.push({ path: `${path}.${name}`, name, value: show(value.value()), at: value.location });
   }
-  for (const attr of body.attributes()) {
+  for (const attr of body.attributesWhere(inAllowlistBlock ? mayHoldInAllowlistBlock : mayHold)) {
     if (envPair && attr.name === PAIR_VALUE) continue;
-    checkAttribute(attr, path ? `${path}.${attr.name}` : attr.name, inAllowlistBlock, out);
+    checkAttribute(attr, path, inAllowlistBlock, out);
   }
   for (const block of body.blocks()) {
-    walkBody(block, path ? `${path}.${block.type}` : block.type, inAllowlistBlock || ALLOWLIST_BLOCK.test(block.type), out);
+    walkBody(block, pathOf(path, block.type), inAllowlistBlock || ALLOWLIST_BLOCK.test(block.type), out);
   }
 }
 

@@ -16,6 +16,8 @@ const messages = {
 /** AWS databases that share backup_retention_period / skip_final_snapshot / deletion_protection. */
 const AWS = ['aws_db_instance', 'aws_rds_cluster', 'aws_docdb_cluster', 'aws_neptune_cluster'];
 const AZURE_FLEXIBLE = ['azurerm_mysql_flexible_server', 'azurerm_postgresql_flexible_server'];
+const DATABASE_TYPES = new Set([...AWS, 'google_sql_database_instance', ...AZURE_FLEXIBLE, 'azurerm_mssql_database']);
+const isDatabase = (type: string) => DATABASE_TYPES.has(type);
 const MIN_BACKUP_DAYS = 7;
 
 const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
@@ -82,7 +84,7 @@ export default defineRule({
   messages,
   check: {
     terraform(model, ctx) {
-      for (const r of model.resources()) {
+      for (const r of model.resources(isDatabase)) {
         const report: Report = (messageId, data, at, severity) =>
           ctx.report({ messageId, data: { address: r.address, ...data }, at, resource: r.address, ...(severity ? { severity } : {}) });
         if (AWS.includes(r.resourceType)) checkAws(r, report);

@@ -118,20 +118,22 @@ function check(attr: Attribute, env: Environment, exact: boolean): Hit | undefin
   return { other, text: attr.describe(), at: attr.location };
 }
 
+/** Arguments that can name an environment: tags, settings maps, environment variables, pointers. */
+const isSetting = (name: string) => TAG_ATTRIBUTES.includes(name) || SETTINGS_MAP.test(name) || ENVIRONMENT_VARIABLE.test(name) || isPointer(name);
+
 /** Settings in a block: pointer-like arguments, env tags, settings maps; nested blocks too. */
 function settingsIn(block: Block, env: Environment, path: string, out: (Hit & { setting: string })[]): void {
-  for (const attr of block.attributes()) {
+  for (const attr of block.attributesWhere(isSetting)) {
     const setting = path ? `${path}.${attr.name}` : attr.name;
-    const elements = attr.elements();
     let hits: { hit: Hit | undefined; setting: string }[];
     if (TAG_ATTRIBUTES.includes(attr.name)) {
       // Environment tags must name an environment exactly; a Name tag may contain one.
-      hits = elements.map((el) => ({
+      hits = attr.elements().map((el) => ({
         hit: ENVIRONMENT_TAG.test(el.name) ? check(el, env, true) : /^name$/i.test(el.name) ? check(el, env, false) : undefined,
         setting: `${setting}.${el.name}`,
       }));
-    } else if (SETTINGS_MAP.test(attr.name) && elements.length) {
-      hits = elements.map((el) => ({ hit: check(el, env, ENVIRONMENT_VARIABLE.test(el.name)), setting: `${setting}.${el.name}` }));
+    } else if (SETTINGS_MAP.test(attr.name) && attr.elements().length) {
+      hits = attr.elements().map((el) => ({ hit: check(el, env, ENVIRONMENT_VARIABLE.test(el.name)), setting: `${setting}.${el.name}` }));
     } else if (ENVIRONMENT_VARIABLE.test(attr.name)) {
       hits = [{ hit: check(attr, env, true), setting }];
     } else if (isPointer(attr.name)) {

@@ -86,6 +86,7 @@ function googleFirewall(r: Resource): Inbound[] {
   let at: Location;
   if (ranges) {
     world = worldIn(ranges);
+    if (!world.length) return []; // before the location: most firewalls are not open to the world
     at = ranges.location;
   } else if (!r.has('source_tags') && !r.has('source_service_accounts')) {
     world = ['no source given, so 0.0.0.0/0'];
@@ -93,7 +94,6 @@ function googleFirewall(r: Resource): Inbound[] {
   } else {
     return [];
   }
-  if (!world.length) return [];
   const ports: PortRange[] = [];
   for (const allow of r.blocks('allow')) {
     const protocol = lower(allow.attr('protocol')?.value());
