@@ -3,6 +3,7 @@
 // 20 staged .tf changes (one of them the key ring incident). Needs `npm run build` first.
 // Prints the in-process time of the diff (config, git, parse both revisions, rules) and the
 // wall time of the whole CLI next to `iac-guard --version` (node start-up plus imports).
+// `--keep` leaves the generated repository in place and prints its path (to profile in it).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'dist/iac-guard.mjs');
+const bin = join(root, 'dist/iac-guard.cjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const KEEP = process.argv.includes('--keep');
 const env = {
   ...process.env,
   GIT_AUTHOR_NAME: 'bench',
@@ -102,5 +104,6 @@ try {
   console.log(`CLI \`diff --staged\` wall: median ${ms(median(cli))}; \`--version\` wall (start-up alone): median ${ms(median(version))}`);
   console.log(`CLI diff cost over start-up: ${ms(median(cli) - median(version))}`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (KEEP) console.log(`kept the generated repository: ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

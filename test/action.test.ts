@@ -3,8 +3,7 @@
 // built dist/src/action/main.js.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -19,6 +18,7 @@ import { capSummary, formatOutput, getInput, getListInput, MAX_SUMMARY_BYTES } f
 import { REPORTERS } from '../src/reporters/index.js';
 import type { Finding, RunResult } from '../src/engine/types.js';
 import { ROOT } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/action');
 const TOOL = { name: 'iac-guard', version: '0.0.0' };
@@ -55,8 +55,8 @@ function parseOutputs(text: string): Record<string, string> {
 
 /** A temporary workspace and runner files; `files` are copied in (name in workspace → fixture). */
 function setup(files: Record<string, string>, inputs: Record<string, string>) {
-  const workspace = mkdtempSync(join(tmpdir(), 'iac-guard-action-'));
-  const runnerDir = mkdtempSync(join(tmpdir(), 'iac-guard-runner-'));
+  const workspace = tempDir('iac-guard-action-');
+  const runnerDir = tempDir('iac-guard-runner-');
   for (const [name, fixture] of Object.entries(files)) copyFileSync(join(FIXTURES, fixture), join(workspace, name));
   const event = join(runnerDir, 'event.json');
   writeFileSync(event, JSON.stringify({ action: 'opened', number: 7, pull_request: { number: 7, base: { ref: 'main' }, head: { ref: 'feature' } } }));

@@ -1,8 +1,7 @@
 // The commands for people: `rules`, `explain`, `init`, progress on stderr, and the default
 // scan still working beside the subcommands.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BUILTIN_RULES } from '../rules/index.js';
@@ -11,8 +10,9 @@ import { configTemplate, INSTALLED_SCHEMA, PRE_COMMIT_SNIPPET, schemaReference, 
 import { suggest } from '../src/commands/explain.js';
 import { createProgress, PROGRESS_AFTER_FILES } from '../src/commands/progress.js';
 import { cli, ROOT } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'iac-guard-cmd-'));
+const tmp = () => tempDir('iac-guard-cmd-');
 
 describe('iac-guard rules', () => {
   it('lists every rule with severity, inputs, category and summary', () => {
@@ -140,7 +140,7 @@ describe('iac-guard init', () => {
     expect(schemaReference(ROOT, ROOT)).toBe('./docs/config.schema.json');
     expect(schemaReference(join(ROOT, 'examples'), ROOT)).toBe(INSTALLED_SCHEMA);
     // A folder unrelated to this checkout (not tmpdir() itself: CI may clone under it).
-    expect(schemaReference(mkdtempSync(join(tmpdir(), 'iac-guard-init-')), ROOT)).toBe(INSTALLED_SCHEMA);
+    expect(schemaReference(tempDir('iac-guard-init-'), ROOT)).toBe(INSTALLED_SCHEMA);
   });
 
   it('the template names only real rule ids, and its commented examples are valid config', () => {

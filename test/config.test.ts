@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configJsonSchema, findConfigFile, parseConfig } from '../src/engine/config.js';
 import { UsageError } from '../src/engine/errors.js';
+import { tempDir } from './helpers/temp.js';
 
 const bad = (text: string) => {
   try {
@@ -76,7 +76,7 @@ describe('config', () => {
   });
 
   it('is found upward from the scanned path', () => {
-    const root = mkdtempSync(join(tmpdir(), 'iac-guard-cfg-'));
+    const root = tempDir('iac-guard-cfg-');
     mkdirSync(join(root, 'a/b'), { recursive: true });
     writeFileSync(join(root, '.iac-guard.yml'), 'fail-on: never\n');
     expect(findConfigFile(join(root, 'a/b'))).toBe(join(root, '.iac-guard.yml'));

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cli } from './helpers/cli.js';
-import { Git } from '../src/diff/git.js';
+import { Git } from '../src/git.js';
 import { Snapshot, WorkingTree } from '../src/diff/sides.js';
 
 const GIT_ENV = {
@@ -298,6 +298,18 @@ describe('which roots are evaluated', () => {
     const r = diffJson(dir, '--staged');
     expect(r.report.errors).toEqual([]);
     expect(r.report.findings.map((f) => [f.file, f.line, f.column])).toEqual([['live ü/kms ring.tf', 3, 3]]);
+  });
+
+  it('an upper-case .TF file counts on both sides: staging a change beside it destroys nothing', () => {
+    const dir = repo({ 'infra/MAIN.TF': KEY_RING('"global"'), 'infra/vars.tf': VARIABLES });
+    write(dir, { 'infra/vars.tf': VARIABLES.replace('us-central1', 'europe-west1') });
+    git(dir, 'add', '-A');
+    for (const staged of [['--staged'], []]) {
+      const r = diffJson(dir, ...staged);
+      expect(r.report.errors).toEqual([]);
+      expect(r.report.findings).toEqual([]);
+      expect(r.code).toBe(0);
+    }
   });
 
   it('local module calls are found in the working tree (untracked files too), the index and a revision', async () => {

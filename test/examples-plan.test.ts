@@ -2,13 +2,13 @@
 // plan-gate Makefile (and Rakefile, where rake exists) with a stand-in for terraform.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, ROOT, cli } from './helpers/cli.js';
 import { DEFAULT_CONFIG } from '../src/engine/config.js';
 import { run } from '../src/engine/runner.js';
 import { BUILTIN_RULES } from '../rules/index.js';
+import { tempDir } from './helpers/temp.js';
 
 async function scan(target: string) {
   return run({
@@ -87,7 +87,7 @@ esac
 }
 
 const gate = (tool: 'make' | 'rake', example: string) => {
-  const dir = mkdtempSync(join(tmpdir(), 'iac-guard-gate-'));
+  const dir = tempDir('iac-guard-gate-');
   const file = tool === 'make' ? 'Makefile' : 'Rakefile';
   copyFileSync(join(ROOT, 'examples/plan-gate', file), join(dir, file));
   const env = { ...process.env, TERRAFORM: fakeTerraform(dir, join(ROOT, example)), IAC_GUARD: `${process.execPath} ${BIN}`, NO_COLOR: '1' };

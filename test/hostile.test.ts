@@ -7,6 +7,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, ftruncateSync, rmSync, sym
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
+import { unprivilegedCli } from './helpers/unprivileged.js';
 import { discover, readSource, MAX_FILE_BYTES } from '../src/engine/discover.js';
 import { MAX_ALIAS_COUNT, MAX_YAML_DEPTH } from '../src/parsers/yaml.js';
 
@@ -251,18 +252,30 @@ describe('the file system', () => {
     expect((JSON.parse(r.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)).toContain('image-unpinned');
   });
 
-  const root = process.getuid?.() === 0;
-  it.skipIf(root)('refuses an unreadable file and an unreadable folder (skipped as root: root reads everything)', () => {
-    const base = project('perms', { 'locked/docker-compose.yml': COMPOSE, 'docker-compose.yml': COMPOSE });
+  it('refuses an unreadable file and an unreadable folder, named or met in a folder walk (run as nobody by root)', (ctx) => {
+    const base = project('perms', { 'locked/docker-compose.yml': COMPOSE, 'docker-compose.yml': COMPOSE, 'ok/docker-compose.yml': COMPOSE });
+    const unprivileged = unprivilegedCli(dir);
+    if ('skip' in unprivileged) {
+      console.warn(`SKIPPED the permission test in test/hostile.test.ts: ${unprivileged.skip}`);
+      return ctx.skip();
+    }
+    const errorsOf = (target: string) => {
+      const r = unprivileged.run([target, '--format', 'json'], base);
+      expect(r.code).toBe(2);
+      return (JSON.parse(r.stdout) as { errors: { file: string; message: string }[] }).errors;
+    };
     chmodSync(join(base, 'docker-compose.yml'), 0o000);
     chmodSync(join(base, 'locked'), 0o000);
     try {
-      const file = cli(['docker-compose.yml'], { cwd: base });
-      expect(file.code).toBe(2);
-      expect(said(file)).toContain('permission denied');
-      const folder = cli(['locked'], { cwd: base });
-      expect(folder.code).toBe(2);
-      expect(said(folder)).toContain('permission denied');
+      expect(errorsOf('docker-compose.yml')).toEqual([{ file: 'docker-compose.yml', message: 'cannot read file: permission denied' }]);
+      expect(errorsOf('locked')).toContainEqual({ file: 'locked', message: 'cannot read folder: permission denied' });
+      expect(errorsOf('.')).toEqual([
+        { file: 'docker-compose.yml', message: 'cannot read file: permission denied' },
+        { file: 'locked', message: 'cannot read folder: permission denied' },
+      ]);
+      const text = unprivileged.run(['.'], base);
+      expect(text.code).toBe(2);
+      expect(text.stdout).toContain('\n  docker-compose.yml: cannot read file: permission denied\n  locked: cannot read folder: permission denied\n');
     } finally {
       chmodSync(join(base, 'locked'), 0o755);
     }

@@ -2,10 +2,10 @@
 // and npm packages resolved from the config file's folder, and every way a plugin can fail,
 // each of which must stop the run (exit 2) rather than pass silently.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, ROOT } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
 
 interface JsonReport {
   findings: { ruleId: string; line: number; column: number; path?: string; message: string }[];
@@ -25,7 +25,7 @@ describe('examples/custom-rule', () => {
   });
 
   it('passes a file without privileged services (exit 0)', () => {
-    const d = mkdtempSync(join(tmpdir(), 'iac-guard-plugin-'));
+    const d = tempDir('iac-guard-plugin-');
     writeFileSync(join(d, 'docker-compose.yml'), 'services:\n  web:\n    image: nginx:1.27.2\n    privileged: false\n');
     const r = cli([join(d, 'docker-compose.yml'), '--config', 'examples/custom-rule/.iac-guard.yml', '--rule', 'acme-no-privileged', '--format', 'json']);
     expect(r.code).toBe(0);
@@ -33,7 +33,7 @@ describe('examples/custom-rule', () => {
   });
 
   it('its findings obey config like a built-in rule: severity override, allow with a reason', () => {
-    const d = mkdtempSync(join(tmpdir(), 'iac-guard-plugin-'));
+    const d = tempDir('iac-guard-plugin-');
     const plugin = JSON.stringify(join(ROOT, 'examples/custom-rule/rules/no-privileged.mjs'));
     writeFileSync(join(d, 'docker-compose.yml'), 'services:\n  agent:\n    image: example/agent:1.0.0\n    privileged: true\n');
     const scan = (config: string) => {
@@ -55,7 +55,7 @@ describe('examples/custom-rule', () => {
 
 /** A project folder with a config naming `plugins`, the given files, and a Compose file to scan. */
 function project(plugins: string[], files: Record<string, string>) {
-  const d = mkdtempSync(join(tmpdir(), 'iac-guard-plugin-'));
+  const d = tempDir('iac-guard-plugin-');
   writeFileSync(join(d, '.iac-guard.yml'), `plugins:\n${plugins.map((p) => `  - ${JSON.stringify(p)}`).join('\n')}\n`);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(d, name, '..'), { recursive: true });

@@ -11,7 +11,8 @@ import type { AnyRule } from '../engine/rule.js';
 import type { FileError } from '../engine/types.js';
 import { diskReader, loadModuleFromFiles, type TerraformLoadOptions, type TerraformModule, type TerraformReader } from '../model/terraform.js';
 import { terraformFileKind } from '../parsers/hcl.js';
-import { changedFiles, Git, repository, resolveBase, type BaseRevision, type FileChange, type ObjectReader } from './git.js';
+import { Git } from '../git.js';
+import { changedFiles, locate, type BaseRevision, type FileChange } from './revisions.js';
 import { DiffModel } from './model.js';
 import { absolute, dirOf, Snapshot, WorkingTree, type Side } from './sides.js';
 
@@ -44,48 +45,83 @@ const isConfig = (name: string) => {
 export async function loadDiff(request: DiffRequest): Promise<LoadedDiff> {
   // git names files by their real path; a cwd reached through a symbolic link must agree with it.
   const req = { ...request, cwd: realpathSync(request.cwd) };
-  const { top, shallow } = await repository(new Git(req.cwd));
-  const git = new Git(top);
-  const base = await resolveBase(git, req.base, shallow);
-  const pathspecs = req.paths.map((p) => repoPath(top, resolve(req.cwd, p), p));
-  const changes = (await changedFiles(git, base.rev, req.staged, pathspecs)).filter(
-    (c) => [c.oldPath, c.newPath].some((p) => p !== undefined && terraformFileKind(p) !== undefined),
-  );
-  if (!changes.length) return { base, models: [], errors: [] };
-
-  const objects = git.objects();
+  const here = new Git(req.cwd);
+  // One `git cat-file --batch` answers every object read of the run, the base commit first.
+  const objects = here.objects();
   try {
-    return { base, ...(await loadRoots(req, git, objects, top, base, changes)) };
+    const { top, base } = await locate(here, objects, req.base);
+    const git = new Git(top);
+    const pathspecs = req.paths.map((p) => repoPath(top, resolve(req.cwd, p), p));
+    const baseSide = new Snapshot(git, objects, top, base.rev, base.label);
+    const headSide: Side = req.staged ? new Snapshot(git, objects, top, undefined, 'the index (staged changes)') : new WorkingTree(git, top);
+    // The local module calls on both sides are asked together with the changed files, not after:
+    // the pre-commit hook runs only when Terraform files are staged, so they are almost always needed.
+    const changed = changedFiles(git, base.rev, req.staged, pathspecs);
+    const calls = Promise.all([baseSide.moduleCalls(), headSide.moduleCalls()]);
+    calls.catch(() => {}); // awaited below
+    const changes = (await changed).filter(
+      (c) => [c.oldPath, c.newPath].some((p) => p !== undefined && terraformFileKind(p) !== undefined),
+    );
+    if (!changes.length) {
+      await calls.catch(() => undefined); // unused, but no git process outlives the run
+      return { base, models: [], errors: [] };
+    }
+    // Every changed folder is a root or a module a root calls: read on both sides while the
+    // module calls are still being searched.
+    const changedDirs = [...new Set(changes.flatMap((c) => [c.oldPath, c.newPath].filter((p): p is string => p !== undefined).map(dirOf)))];
+    const reading = Promise.all([baseSide.prepare(changedDirs), headSide.prepare(changedDirs)]);
+    reading.catch(() => {}); // awaited below
+    const [, moduleCalls] = await Promise.all([reading, calls]);
+    return { base, ...(await loadRoots(req, top, base, baseSide, headSide, changedDirs, moduleCalls, changes)) };
   } finally {
     objects.close();
   }
 }
 
-async function loadRoots(req: DiffRequest, git: Git, objects: ObjectReader, top: string, base: BaseRevision, changes: FileChange[]): Promise<Omit<LoadedDiff, 'base'>> {
-  const baseSide = new Snapshot(git, objects, top, base.rev, base.label);
-  const headSide: Side = req.staged ? new Snapshot(git, objects, top, undefined, 'the index (staged changes)') : new WorkingTree(git, top);
-  const changedDirs = new Set(changes.flatMap((c) => [c.oldPath, c.newPath].filter((p): p is string => p !== undefined).map(dirOf)));
-  const calls = await Promise.all([baseSide.moduleCalls(), headSide.moduleCalls()]);
+async function loadRoots(
+  req: DiffRequest,
+  top: string,
+  base: BaseRevision,
+  baseSide: Side,
+  headSide: Side,
+  changedDirs: string[],
+  calls: Map<string, Set<string>>[],
+  changes: FileChange[],
+): Promise<Omit<LoadedDiff, 'base'>> {
   const roots = rootsOf(changedDirs, calls);
   const renamedDirs = folderRenames(changes);
   await Promise.all([baseSide.prepare([...roots, ...renamedDirs.keys()]), headSide.prepare([...roots])]);
 
   const options = { cwd: req.cwd, vars: req.vars, varFiles: req.varFiles, env: req.env };
+  const pairs = pairRoots([...roots].sort(), renamedDirs, baseSide, headSide);
+  // Every base first, then every head: the parse cache keeps one text per path, so a changed
+  // module that several roots call is parsed once per side instead of once per root and side.
+  const before = await loadEach(pairs.map((p) => p.baseDir), baseSide, top, options, (e) => atRevision(e, base.label));
+  const after = await loadEach(pairs.map((p) => p.headDir), headSide, top, options, (e) => e);
   const models: DiffModel[] = [];
   const errors: FileError[] = [];
-  for (const { baseDir, headDir } of pairRoots([...roots].sort(), renamedDirs, baseSide, headSide)) {
+  pairs.forEach((_, i) => {
+    const error = before[i]!.error ?? after[i]!.error;
+    if (error) errors.push({ file: error.file, message: error.message, ...(error.line ? { line: error.line } : {}), ...(error.column ? { column: error.column } : {}) });
+    else models.push(new DiffModel(before[i]!.model, after[i]!.model, base.label));
+  });
+  return { models, errors };
+}
+
+type Loaded = { model: TerraformModule | undefined; error?: undefined } | { model?: undefined; error: ParseError };
+
+/** Loads roots one after another; a root that cannot be read or parsed becomes its error. */
+async function loadEach(dirs: (string | undefined)[], side: Side, top: string, options: LoadOptions, explain: (e: ParseError) => ParseError): Promise<Loaded[]> {
+  const out: Loaded[] = [];
+  for (const dir of dirs) {
     try {
-      const [before, after] = await Promise.all([
-        baseDir === undefined ? undefined : loadRoot(baseSide, top, baseDir, options).catch((e) => Promise.reject(atRevision(e, base.label))),
-        loadRoot(headSide, top, headDir, options),
-      ]);
-      models.push(new DiffModel(before, after, base.label));
+      out.push({ model: dir === undefined ? undefined : await loadRoot(side, top, dir, options) });
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
-      errors.push({ file: e.file, message: e.message, ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}) });
+      out.push({ error: explain(e) });
     }
   }
-  return { models, errors };
+  return out;
 }
 
 /** A literal pathspec for a path inside the repository, or a usage error. */
@@ -178,8 +214,7 @@ async function loadFolder(abs: string, names: string[], reader: TerraformReader,
 }
 
 /** Says which revision a parse error is about, since the base text is not what the editor shows. */
-function atRevision(e: unknown, label: string): unknown {
-  if (!(e instanceof ParseError)) return e;
+function atRevision(e: ParseError, label: string): ParseError {
   return new ParseError(e.file, `${e.message} (in ${label}: the base revision could not be read, so nothing can be compared)`, e.line, e.column);
 }
 

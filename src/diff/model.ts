@@ -158,7 +158,11 @@ export class DiffModel implements BaseModel {
         // The resource's own address, and each module call around it: module.a, module.a.module.b.
         const calls = r.instance.address ? r.instance.address.split(/\.(?=module\.)/) : [];
         const keys = [r.address, ...calls.map((_, i) => calls.slice(0, i + 1).join('.'))];
-        for (const key of keys) this.baseIndex.set(key, [...(this.baseIndex.get(key) ?? []), r]);
+        for (const key of keys) {
+          const at = this.baseIndex.get(key);
+          if (at) at.push(r);
+          else this.baseIndex.set(key, [r]);
+        }
       }
     }
     return this.baseIndex.get(address) ?? [];

@@ -4,7 +4,7 @@
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { diskReader, type TerraformReader } from '../model/terraform.js';
 import { terraformFileKind } from '../parsers/hcl.js';
-import { GitError, nulFields, parseTree, type Git, type ObjectReader } from './git.js';
+import { GitError, nulFields, parseTree, type Git, type ObjectReader } from '../git.js';
 
 /** Folder of a repository-relative path (`''` for the top). */
 export const dirOf = (path: string) => (posix.dirname(path) === '.' ? '' : posix.dirname(path));
@@ -30,8 +30,9 @@ export interface Side {
 }
 
 const GREP_SOURCE = '"?source"?[[:space:]]*[=:][[:space:]]*"\\.{1,2}(/[^"]*)?"';
-const TERRAFORM_PATHSPECS = ['*.tf', '*.tf.json'];
-const TERRAFORM_FILES = [...TERRAFORM_PATHSPECS, '*.tfvars', '*.tfvars.json'];
+// Case-insensitive like terraformFileKind(), so both sides agree on which files a folder has.
+const TERRAFORM_PATHSPECS = [':(icase)*.tf', ':(icase)*.tf.json'];
+const TERRAFORM_FILES = [...TERRAFORM_PATHSPECS, ':(icase)*.tfvars', ':(icase)*.tfvars.json'];
 
 /** Parses `git grep -z -o` output (`[rev:]path\0match\n`) into caller → called folders. */
 function callsFrom(output: string, revPrefix: string): Map<string, Set<string>> {
@@ -152,7 +153,11 @@ export class Snapshot implements Side {
   }
 
   moduleCalls(): Promise<Map<string, Set<string>>> {
-    return grepCalls(this.git, this.rev ? { rev: this.rev } : { option: '--cached' });
+    if (this.rev) return grepCalls(this.git, { rev: this.rev });
+    // The index's file list is needed as soon as the roots are known: asked alongside.
+    this.index ??= this.listIndex();
+    this.index.catch(() => {}); // reported by prepare(), the one that needs it
+    return grepCalls(this.git, { option: '--cached' });
   }
 
   private async list(dir: string): Promise<Listing> {

@@ -4,7 +4,7 @@
 // Both work on whole units, never on single files: a Terraform root with the local modules it
 // calls, a Compose file with its overrides, a Helm chart folder, a plan. A unit is never split
 // across shards, and a change to any file of a unit checks all of it.
-import { Git } from '../diff/git.js';
+import { Git } from '../git.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
