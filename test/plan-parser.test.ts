@@ -1,14 +1,14 @@
 // Plan JSON reading: every way a file can fail to be a plan is a ParseError with a position,
 // and every supported format version loads.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParseError } from '../src/engine/errors.js';
 import { DEFAULT_CONFIG } from '../src/engine/config.js';
 import { run } from '../src/engine/runner.js';
 import { firstSyntaxErrorOffset, looksLikePlan, offsetOfPath, parsePlan } from '../src/parsers/plan.js';
 import { BUILTIN_RULES } from '../rules/index.js';
+import { tempDir } from './helpers/temp.js';
 
 const file = (text: string) => ({ path: 'plan.json', absPath: '/x/plan.json', text });
 
@@ -155,7 +155,7 @@ describe('offsets by path', () => {
 });
 
 describe('through the runner (exit 2 territory)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'iac-guard-plan-parser-'));
+  const dir = tempDir('iac-guard-plan-parser-');
   const scan = async (name: string, text: string) => {
     writeFileSync(join(dir, name), text);
     return run({

@@ -1,10 +1,10 @@
 // Plan findings point at the .tf block when the sources are known, so inline suppressions in
 // the .tf files work for plans too.
 import { describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, ROOT } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
 
 interface Report {
   findings: { ruleId: string; file: string; line: number; column: number; resource?: string; suppressed: boolean; suppression?: { kind: string; reason: string } }[];
@@ -32,7 +32,7 @@ describe('plan findings and Terraform sources', () => {
   });
 
   it('are found beside the plan, and an iac-guard-ignore comment in the .tf suppresses them', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'iac-guard-plan-src-'));
+    const dir = tempDir('iac-guard-plan-src-');
     cpSync(join(ROOT, 'examples/keyring-swap/plan.json'), join(dir, 'plan.json'));
     const tf = readFileSync(join(ROOT, 'examples/keyring-swap/after/main.tf'), 'utf8').split('\n');
     tf.splice(72, 0, '# iac-guard-ignore plan-stateful-destroyed: scratch disk, refilled from the nightly dump');

@@ -6,16 +6,15 @@ import type { Location } from '../engine/types.js';
 import {
   isObject,
   looksLikePlan,
-  offsetOfPath,
   parsePlan,
-  scanJson,
   type ConfigModuleJson,
   type JsonPath,
-  type LineIndex,
   type PlanJson,
+  type PlanPositions,
   type ResourceChangeJson,
   type ValuesModuleJson,
 } from '../parsers/plan.js';
+import { parseLargePlan } from '../parsers/plan-stream.js';
 
 export type { JsonPath } from '../parsers/plan.js';
 
@@ -286,7 +285,6 @@ export class PlanModel implements BaseModel {
   private readonly byAddress = new Map<string, ResourceChange>();
   private readonly drift: ResourceChange[];
   private cachedInstances: Map<string, string[]> | undefined;
-  private changeOffsets: number[] | undefined;
   private sourceLocator: SourceLocator | undefined;
   private cachedConfig: ConfigIndex | undefined;
   private cachedPlanned: Map<string, ResourceValues> | undefined;
@@ -295,7 +293,7 @@ export class PlanModel implements BaseModel {
   constructor(
     readonly file: SourceFile,
     readonly json: PlanJson,
-    private readonly lines: LineIndex,
+    private readonly positions: PlanPositions,
   ) {
     this.files = [file.path];
     this.formatVersion = json.format_version;
@@ -368,36 +366,14 @@ export class PlanModel implements BaseModel {
   /** The resource change's "address" value in the plan file. */
   locate(target: ResourceChange | string): Location {
     const change = typeof target === 'string' ? this.change(target) ?? this.allChanges.find((c) => c.address === target) : target;
-    const offset = change ? this.offsetOfChange(change) : 0;
-    const p = this.lines.position(offset);
-    const end = this.lines.position(offset + (change ? JSON.stringify(change.address).length : 1));
-    return { file: this.file.path, range: { start: p, end } };
+    if (!change) return { file: this.file.path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } };
+    return { file: this.file.path, range: this.positions.range([change.list, change.ordinal, 'address'], JSON.stringify(change.address).length) };
   }
 
   /** A location for any value in the plan, by JSON path (e.g. `['variables', 'env', 'value']`). */
   locatePath(path: JsonPath): Location {
-    const start = this.lines.position(offsetOfPath(this.file.text, path));
+    const { start } = this.positions.range(path);
     return { file: this.file.path, range: { start, end: start } };
-  }
-
-  private offsetOfChange(change: ResourceChange): number {
-    if (change.list === 'resource_drift') return offsetOfPath(this.file.text, ['resource_drift', change.ordinal, 'address']);
-    if (!this.changeOffsets) {
-      // One pass records every resource_changes[i].address; everything else is jumped over.
-      const offsets: number[] = [];
-      let seen = false;
-      scanJson(this.file.text, (path, at) => {
-        if (path.length === 0) return 'descend';
-        // Terraform writes prior_state and configuration after resource_changes: no need to read them.
-        if (path[0] !== 'resource_changes') return seen ? 'stop' : 'skip';
-        seen = true;
-        if (path.length <= 2) return 'descend';
-        if (path.length === 3 && path[2] === 'address') offsets[path[1] as number] = at;
-        return 'skip';
-      });
-      this.changeOffsets = offsets;
-    }
-    return this.changeOffsets[change.ordinal] ?? 0;
   }
 
   // ---- planned values and prior state ----
@@ -605,7 +581,7 @@ export const planAdapter: InputAdapter<'plan'> = {
   group: (files) => files.map((f) => ({ kind: 'plan', files: [f] })),
   load: (group) => {
     const file = group.files[0]!;
-    const { json, lines } = parsePlan(file);
-    return new PlanModel(file, json, lines);
+    const { json, positions } = file.large ? parseLargePlan(file) : parsePlan(file);
+    return new PlanModel(file, json, positions);
   },
 };

@@ -4,7 +4,7 @@
 import { LineIndex } from './line-index.js';
 import { ParseError } from '../engine/errors.js';
 import type { SourceFile } from '../engine/inputs.js';
-import type { Position } from '../engine/types.js';
+import type { Position, Range } from '../engine/types.js';
 
 /** Plan format majors this build reads: 0.x (Terraform 0.12–0.15) and 1.x (Terraform 1.x, OpenTofu). */
 export const SUPPORTED_FORMAT_MAJORS = ['0', '1'];
@@ -215,6 +215,12 @@ export function offsetOfPath(text: string, target: JsonPath): number {
 
 /** Line:column and a short message for a JSON text that JSON.parse rejected. */
 export function describeSyntaxError(text: string, error: unknown, lines: LineIndex): { message: string; position: Position } {
+  const { message, offset } = locateSyntaxError(text, error);
+  return { message, position: lines.position(offset) };
+}
+
+/** A short message and the offset in `text` of the mistake JSON.parse rejected. */
+export function locateSyntaxError(text: string, error: unknown): { message: string; offset: number } {
   const raw = error instanceof Error ? error.message : String(error);
   // V8 quotes a snippet of the input ("…" is not valid JSON); the snippet may hold secrets, so drop it.
   const message = raw
@@ -226,7 +232,7 @@ export function describeSyntaxError(text: string, error: unknown, lines: LineInd
   if (at) offset = Number(at[1]);
   else if (/end of JSON input/.test(raw)) offset = endOfContent(text);
   else offset = firstSyntaxErrorOffset(text);
-  return { message, position: lines.position(Math.min(offset, text.length)) };
+  return { message, offset: Math.min(offset, text.length) };
 }
 
 function endOfContent(text: string): number {
@@ -338,25 +344,72 @@ const KNOWN_ACTIONS = new Set([
   'forget,create',
 ]);
 
+/** Where values are in the plan file: positions are computed only for findings and errors. */
+export interface PlanPositions {
+  /** The start of the value at `path` (or of its deepest existing ancestor), and the position `length` characters on. */
+  range(path: JsonPath, length?: number): Range;
+}
+
 export interface ParsedPlan {
   json: PlanJson;
-  lines: LineIndex;
+  positions: PlanPositions;
 }
+
+/** Positions in a plan held as one string. */
+export class TextPlanPositions implements PlanPositions {
+  private readonly lines: LineIndex;
+  private changeAddressOffsets: number[] | undefined;
+
+  constructor(private readonly text: string) {
+    this.lines = new LineIndex(text);
+  }
+
+  range(path: JsonPath, length = 0): Range {
+    const offset = isChangeAddress(path) ? this.changeAddressOffset(path[1] as number) : offsetOfPath(this.text, path);
+    return { start: this.lines.position(offset), end: this.lines.position(offset + length) };
+  }
+
+  /** One pass records every resource_changes[i].address: findings about changes come in numbers. */
+  private changeAddressOffset(ordinal: number): number {
+    if (!this.changeAddressOffsets) {
+      const offsets: number[] = [];
+      let seen = false;
+      scanJson(this.text, (path, at) => {
+        if (path.length === 0) return 'descend';
+        // Terraform writes prior_state and configuration after resource_changes: no need to read them.
+        if (path[0] !== 'resource_changes') return seen ? 'stop' : 'skip';
+        seen = true;
+        if (path.length <= 2) return 'descend';
+        if (path.length === 3 && path[2] === 'address') offsets[path[1] as number] = at;
+        return 'skip';
+      });
+      this.changeAddressOffsets = offsets;
+    }
+    return this.changeAddressOffsets[ordinal] ?? offsetOfPath(this.text, ['resource_changes', ordinal, 'address']);
+  }
+}
+
+const isChangeAddress = (path: JsonPath) => path.length === 3 && path[0] === 'resource_changes' && typeof path[1] === 'number' && path[2] === 'address';
 
 /** Parses and checks a plan. Anything a rule could misread is a ParseError with a position. */
 export function parsePlan(file: SourceFile): ParsedPlan {
   const { text, path } = file;
-  const lines = new LineIndex(text);
   if (!text.trim()) throw new ParseError(path, 'file is empty; expected the output of `terraform show -json tfplan`');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    const { message, position } = describeSyntaxError(text, e, lines);
+    const { message, position } = describeSyntaxError(text, e, new LineIndex(text));
     throw new ParseError(path, `invalid JSON: ${message}`, position.line, position.column);
   }
+  const positions = new TextPlanPositions(text);
+  return { json: checkPlan(json, path, positions), positions };
+}
+
+/** The checks every plan passes, however it was read: what a rule could misread is a ParseError with a position. */
+export function checkPlan(json: unknown, path: string, positions: PlanPositions): PlanJson {
   const fail = (message: string, at: JsonPath = []): never => {
-    const p = lines.position(offsetOfPath(text, at));
+    const p = positions.range(at).start;
     throw new ParseError(path, message, p.line, p.column);
   };
   if (!isObject(json)) return fail('not a Terraform plan: expected a JSON object from `terraform show -json tfplan`');
@@ -391,7 +444,7 @@ export function parsePlan(file: SourceFile): ParsedPlan {
     const config = json.configuration as Record<string, unknown>;
     if (checkOptionalObject(config, 'root_module', fail, ['configuration'])) checkConfigModule(config.root_module as Record<string, unknown>, ['configuration', 'root_module'], fail);
   }
-  return { json: json as unknown as PlanJson, lines };
+  return json as unknown as PlanJson;
 }
 
 type Fail = (message: string, at?: JsonPath) => never;
