@@ -8,7 +8,8 @@
 // HashiCorp's parser stays external: a large Go/wasm package loaded only to word .tf syntax errors.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +33,32 @@ await build({
   banner: { js: "var __iacGuardModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [lazyChildProcess()],
 });
+/**
+ * `node:child_process` (with net and stream behind it) costs ~8 ms to load, and commander and our
+ * git wrapper load it up front although only `diff`, binary plans and subcommand executables
+ * spawn anything. Every import of it in the bundle gets a stand-in that loads it on first use.
+ */
+function lazyChildProcess() {
+  return {
+    name: 'lazy-child-process',
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+        args.namespace === 'lazy-child-process' ? { path: 'node:child_process', external: true } : { path: 'child_process', namespace: 'lazy-child-process' },
+      );
+      b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+        // Getters, not a Proxy: esbuild's ESM interop copies a module's own keys as getters.
+        contents: `let real;
+for (const key of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork', 'ChildProcess']) {
+  Object.defineProperty(exports, key, { enumerable: true, get: () => (real ??= require('node:child_process'))[key] });
+}`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 copyFileSync(join(root, 'src/launcher.cjs'), launcher);
 rmSync(join(dist, 'iac-guard.mjs'), { force: true }); // the bundle's name before the launcher
 chmodSync(launcher, 0o755);
@@ -44,16 +70,36 @@ const warmUps = [
   ['examples/keyring-swap/plan.json', 'examples/keyring-swap/after', 'examples/minitwit/docker-compose.yml', 'examples/expiring-cert'],
   ['examples/harmless-plan/plan.json', 'examples/minitwit/fixed', '--format', 'json'],
 ];
-for (const args of warmUps) {
+const repo = stagedChangeRepo();
+if (repo) warmUps.push({ args: ['diff', '--staged'], cwd: repo });
+try {
+  for (const w of warmUps) warmUp(Array.isArray(w) ? { args: w, cwd: root } : w);
+} finally {
+  if (repo) rmSync(repo, { recursive: true, force: true });
+}
+
+function warmUp({ args, cwd }) {
   const r = spawnSync(process.execPath, [launcher, ...args], {
-    cwd: root,
+    cwd,
     env: { ...process.env, IAC_GUARD_WRITE_CODE_CACHE: cache, NO_COLOR: '1' },
     encoding: 'utf8',
   });
   // Exit 1 is the examples' findings, but also what Node exits with on an uncaught exception:
   // a report on stdout and no stack trace on stderr tell the two apart.
   if ((r.status !== 0 && r.status !== 1) || !r.stdout || /\n\s+at /.test(r.stderr)) {
-    process.stderr.write(`warm-up run \`iac-guard ${args.join(' ')}\` exited ${r.status}:\n${r.stderr}\n`);
-    process.exit(1);
+    throw new Error(`warm-up run \`iac-guard ${args.join(' ')}\` exited ${r.status}:\n${r.stderr}`);
   }
+}
+
+/** A throwaway git repository with a staged .tf change, for the `diff --staged` warm-up (none without git). */
+function stagedChangeRepo() {
+  const dir = mkdtempSync(join(tmpdir(), 'iac-guard-warm-up-'));
+  const git = (...args) => spawnSync('git', ['-c', 'user.name=iac-guard', '-c', 'user.email=build@iac-guard.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'ignore' }).status === 0;
+  const ring = (location) => `resource "google_kms_key_ring" "logs" {\n  name     = "logs"\n  location = "${location}"\n}\n`;
+  writeFileSync(join(dir, 'main.tf'), ring('global'));
+  const ok = git('init', '-q') && git('add', '.') && git('commit', '-q', '-m', 'base');
+  writeFileSync(join(dir, 'main.tf'), ring('us-central1'));
+  if (ok && git('add', '.')) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  return undefined;
 }
