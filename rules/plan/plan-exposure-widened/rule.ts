@@ -98,22 +98,23 @@ export default defineRule<keyof typeof messages, Options>({
     plan(model, ctx) {
       const webPorts = ctx.options.webPorts.map(Number);
       for (const change of model.changes({ actions: ['create', 'update', 'replace', 'delete'] })) {
-        const base = { at: model.at(change), resource: change.address };
+        // Where a finding points is looked up only for a finding: most changes make none.
+        const base = () => ({ at: model.at(change), resource: change.address });
         const address = change.address;
 
         if (change.isDelete) {
           const effect = isObject(change.before) ? deletionOpens(change.type, change.before) : undefined;
-          if (effect) ctx.report({ ...base, messageId: 'barrierRemoved', data: { address, effect } });
+          if (effect) ctx.report({ ...base(), messageId: 'barrierRemoved', data: { address, effect } });
           continue;
         }
 
         for (const rule of newlyWorldOpen(change, webPorts)) {
-          ctx.report({ ...base, messageId: 'openToWorld', data: { address, ports: describePorts(rule), sources: rule.sources.filter(isWorld).join(', ') } });
+          ctx.report({ ...base(), messageId: 'openToWorld', data: { address, ports: describePorts(rule), sources: rule.sources.filter(isWorld).join(', ') } });
         }
 
         if (change.type === 'google_compute_firewall' && isObject(change.before) && Array.isArray(change.before.deny) && change.before.deny.length) {
           if (change.valueBefore(['disabled']) !== true && change.valueAfter(['disabled']) === true) {
-            ctx.report({ ...base, messageId: 'denyDisabled', data: { address, change: change.displayChange(['disabled']) } });
+            ctx.report({ ...base(), messageId: 'denyDisabled', data: { address, change: change.displayChange(['disabled']) } });
           }
         }
 
@@ -127,10 +128,10 @@ export default defineRule<keyof typeof messages, Options>({
           const wasSafe = change.action === 'create' ? s.onCreate === true : before !== null && before !== undefined && !isExposed(before);
           if (!wasSafe) continue;
           if (change.action === 'create') {
-            ctx.report({ ...base, messageId: 'createdPublic', data: { address, what: s.what, attribute: s.attribute, after: change.display(path, 'after') } });
+            ctx.report({ ...base(), messageId: 'createdPublic', data: { address, what: s.what, attribute: s.attribute, after: change.display(path, 'after') } });
           } else {
             ctx.report({
-              ...base,
+              ...base(),
               messageId: 'madePublic',
               data: { address, what: s.what, attribute: s.attribute, change: change.displayChange(path), before: change.display(path, 'before') },
             });
@@ -140,7 +141,7 @@ export default defineRule<keyof typeof messages, Options>({
         if (/^google_.+_(iam_member|iam_binding|iam_policy|access_control)$/.test(change.type)) {
           const had = new Set(members(change.before));
           const added = [...new Set(members(change.after))].filter((m) => !had.has(m));
-          if (added.length) ctx.report({ ...base, messageId: 'publicMember', data: { address, members: added.join(' and ') } });
+          if (added.length) ctx.report({ ...base(), messageId: 'publicMember', data: { address, members: added.join(' and ') } });
         }
 
         for (const attribute of POLICY_ATTRIBUTES) {
@@ -148,14 +149,14 @@ export default defineRule<keyof typeof messages, Options>({
           if (change.isSensitive(path, 'after') || change.isUnknownAfter(path)) continue;
           const had = new Set(publicStatements(change.valueBefore(path)));
           const added = publicStatements(change.valueAfter(path)).filter((k) => !had.has(k));
-          if (added.length) ctx.report({ ...base, messageId: 'publicPolicy', data: { address, attribute, actions: added.map(statementActions).join('; ') } });
+          if (added.length) ctx.report({ ...base(), messageId: 'publicPolicy', data: { address, attribute, actions: added.map(statementActions).join('; ') } });
         }
 
         if (change.type === 'google_sql_database_instance') {
           const networks = (v: unknown) => (Array.isArray(v) ? v.filter(isObject).map((n) => n.value).filter(isWorld) : []) as string[];
           const had = new Set(networks(valueAt(change.before, SQL_NETWORKS)));
           const added = networks(valueAt(change.after, SQL_NETWORKS)).filter((n) => !had.has(n));
-          if (added.length) ctx.report({ ...base, messageId: 'databaseOpen', data: { address, sources: added.join(', ') } });
+          if (added.length) ctx.report({ ...base(), messageId: 'databaseOpen', data: { address, sources: added.join(', ') } });
         }
       }
     },

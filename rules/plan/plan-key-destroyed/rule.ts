@@ -60,7 +60,8 @@ export default defineRule({
     plan(model, ctx) {
       for (const change of model.changes()) {
         const { type } = change;
-        const at = model.at(change);
+        // Where a finding points is looked up only for a finding: most changes make none.
+        const at = () => model.at(change);
         const base = { address: change.address, label: CATEGORY_LABEL[ctx.resourceTypes.categoryOf(type) ?? 'key-material'] };
         if (ctx.resourceTypes.is(type, 'key-material')) {
           if (change.destroysObject) {
@@ -68,7 +69,7 @@ export default defineRule({
             ctx.report({
               messageId: change.isReplace ? 'replaced' : 'destroyed',
               data: { ...base, reason: whyDestroyed(change), window: describeWindow(change), blast: describeBlast(dependents) },
-              at,
+              at: at(),
               resource: change.address,
               related: related(model, dependents, `encrypted with ${change.address}`),
             });
@@ -85,7 +86,7 @@ export default defineRule({
               ctx.report({
                 messageId: 'disabled',
                 data: { address: change.address, attribute: off.attribute, change: change.displayChange(path), blast: describeBlast(dependents) },
-                at,
+                at: at(),
                 resource: change.address,
                 related: related(model, dependents, `encrypted with ${change.address}`),
               });
@@ -100,7 +101,7 @@ export default defineRule({
               ctx.report({
                 messageId: 'windowShortened',
                 data: { address: change.address, attribute: window.attribute, change: change.displayChange(path) },
-                at,
+                at: at(),
                 resource: change.address,
               });
             }
@@ -111,7 +112,7 @@ export default defineRule({
           ctx.report({
             messageId: 'containerDestroyed',
             data: { ...base, reason: whyDestroyed(change), held: held.length ? ` (${listAddresses(held.map((h) => h.address))})` : '' },
-            at,
+            at: at(),
             resource: change.address,
             related: related(model, held, `held by ${change.address}`),
           });
