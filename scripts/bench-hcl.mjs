@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXTRA_CA, WITHOUT_EXTRA_CA } from './lib/measure.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const bin = join(root, 'dist', 'iac-guard.cjs');
@@ -189,12 +190,12 @@ function generate(base) {
 }
 
 /** Wall, CPU (user+sys) and peak RSS of one CLI run, via GNU time when present. */
-function time(cliArgs) {
+function time(cliArgs, env = process.env) {
   const gnu = existsSync('/usr/bin/time');
   const start = process.hrtime.bigint();
   const r = gnu
-    ? spawnSync('/usr/bin/time', ['-f', '__T__ %U %S %M', process.execPath, bin, ...cliArgs], { encoding: 'utf8', maxBuffer: 1 << 30 })
-    : spawnSync(process.execPath, [bin, ...cliArgs], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    ? spawnSync('/usr/bin/time', ['-f', '__T__ %U %S %M', process.execPath, bin, ...cliArgs], { encoding: 'utf8', maxBuffer: 1 << 30, env })
+    : spawnSync(process.execPath, [bin, ...cliArgs], { encoding: 'utf8', maxBuffer: 1 << 30, env });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const m = /__T__ ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
   return { wallMs, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN, rssMb: m ? Number(m[3]) / 1024 : NaN, code: r.status, stdout: r.stdout };
@@ -224,6 +225,10 @@ try {
 
   console.log(`tree (${files} files): median wall ${fmt(tree.wallMs)} (best ${fmt(tree.minWall)}), cpu ${fmt(tree.minCpu)}, peak RSS ${Math.round(tree.rssMb)} MB  [goal ≤ ${fmt(GOAL_TREE_MS)} wall]`);
   console.log(`single file, cold: median wall ${fmt(cold.wallMs)} (best ${fmt(cold.minWall)}), cpu ${fmt(cold.minCpu)}, peak RSS ${Math.round(cold.rssMb)} MB  [goal ≤ ${fmt(GOAL_COLD_MS)} wall]`);
+  if (EXTRA_CA) {
+    const clean = median(Array.from({ length: Math.max(runs, 5) }, () => time([one, '--format', 'json'], WITHOUT_EXTRA_CA)));
+    console.log(`single file, cold, without NODE_EXTRA_CA_CERTS: median wall ${fmt(clean.wallMs)} (best ${fmt(clean.minWall)}), cpu ${fmt(clean.minCpu)}, peak RSS ${Math.round(clean.rssMb)} MB`);
+  }
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
   if (!args.includes('--keep')) rmSync(base, { recursive: true, force: true });
