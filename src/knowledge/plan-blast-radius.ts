@@ -44,7 +44,9 @@ function keyPointers(model: PlanModel): Leaf[] {
   const out: Leaf[] = [];
   const sources: { address: string; type: string; values: unknown }[] = [];
   for (const c of model.changes()) {
-    sources.push({ address: c.address, type: c.type, values: c.before }, { address: c.address, type: c.type, values: c.after });
+    sources.push({ address: c.address, type: c.type, values: c.before });
+    // A no-op's after is its before: walking it again would only find the same leaves.
+    if (c.action !== 'no-op') sources.push({ address: c.address, type: c.type, values: c.after });
   }
   // Planned values and prior state repeat a change's after/before; only resources without a change add anything.
   for (const values of [model.priorValues(), model.plannedValues()]) {
