@@ -90,22 +90,23 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
 
   // Only links can make a walk loop or reach a file twice, so only a target and the links met on
   // the way are resolved (realpath); a plain entry's real path is its folder's plus its name.
-  const walk = (dir: string, target: string, visited: Set<string>, knownReal?: string) => {
+  /** False when `dir` itself could not be read (already reported). */
+  const walk = (dir: string, target: string, visited: Set<string>, knownReal?: string): boolean => {
     let real: string;
     try {
       real = knownReal ?? realpathSync(dir);
     } catch (e) {
       errors.push({ file: displayPath(dir, opts.cwd), message: `cannot read folder: ${errCode(e)}` });
-      return;
+      return false;
     }
-    if (visited.has(real)) return; // symlink loop
+    if (visited.has(real)) return true; // symlink loop
     visited.add(real);
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       errors.push({ file: displayPath(dir, opts.cwd), message: `cannot read folder: ${errCode(e)}` });
-      return;
+      return false;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
@@ -129,6 +130,7 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
         add(abs, false, target, entryReal);
       }
     }
+    return true;
   };
 
   for (const target of targets) {
@@ -145,8 +147,8 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
       continue;
     }
     if (st.isDirectory()) {
-      folders.push(target);
-      walk(abs, target, new Set());
+      // An unreadable folder is reported once, not also as a folder with nothing of ours in it.
+      if (walk(abs, target, new Set())) folders.push(target);
     } else {
       add(abs, true, target); // a file named explicitly is scanned even if a glob would skip it
     }
