@@ -9,7 +9,6 @@ import { parse as parseYaml } from 'yaml';
 import {
   ANNOTATIONS_SHOWN_PER_LEVEL,
   fromJsonReport,
-  hasDiffCommand,
   jobSummary,
   runAction,
   withoutWorkflowCommands,
@@ -228,14 +227,6 @@ describe('GitHub Action: bad inputs fail the step clearly (exit 2)', () => {
     const r = await runInProcess({ 'plan.json': 'clean-plan.json' }, { plan: 'plan.json', annotations: 'yes' });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('input annotations must be true or false (got \\"yes\\")'.replace(/\\"/g, '"'));
-  });
-
-  // MARKED: `iac-guard diff` is being built separately. Until it lands, diff-base must fail
-  // clearly; once it exists this test skips and the diff work adds its own action test.
-  it.skipIf(hasDiffCommand())('diff-base while this version has no diff command', async () => {
-    const r = await runInProcess({}, { 'diff-base': 'origin/main' });
-    expect(r.code).toBe(2);
-    expect(lines(r.stdout)[0]).toMatch(/^::error title=iac-guard could not run::diff-base is set, but this iac-guard \(.+\) has no `diff` command/);
   });
 });
 

@@ -16,7 +16,6 @@ import { escapeData, escapeProperty } from '../reporters/github.js';
 import { markdownText } from '../reporters/markdown-escape.js';
 import type { ReportOptions } from '../reporters/types.js';
 import { TOOL } from '../version.js';
-import { buildProgram } from '../cli.js';
 import { packageRoot } from '../commands/docs.js';
 import { knownRules } from '../commands/rules.js';
 import { EXIT, exitCodeFor, resolveConfig, scan, type ExitCode } from '../commands/scan.js';
@@ -153,18 +152,11 @@ async function collect(inputs: ActionInputs, workspace: string, env: NodeJS.Proc
 
 // ---------- diff-base: through the CLI ----------
 
-export function hasDiffCommand(): boolean {
-  return buildProgram().commands.some((c) => c.name() === 'diff');
-}
-
 /**
  * `iac-guard diff --base <ref>` run as the CLI (its JSON report read back), so the action gets
  * exactly what a developer gets locally.
  */
 function runDiff(inputs: ActionInputs, workspace: string, env: NodeJS.ProcessEnv): RunResult {
-  if (!hasDiffCommand()) {
-    throw new UsageError(`diff-base is set, but this iac-guard (${TOOL.version}) has no \`diff\` command; remove diff-base or use a newer version`);
-  }
   const dir = mkdtempSync(join(tmpdir(), 'iac-guard-diff-'));
   try {
     const report = join(dir, 'report.json');
