@@ -230,6 +230,32 @@ describe('GitHub Action: bad inputs fail the step clearly (exit 2)', () => {
   });
 });
 
+describe('GitHub Action: diff-base', () => {
+  it('runs `iac-guard diff --base` in the workspace and annotates the key ring swap at its line', async () => {
+    const { env, collect } = setup({}, { 'diff-base': 'HEAD~1' });
+    const workspace = env.GITHUB_WORKSPACE!;
+    const git = (...args: string[]) => {
+      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: workspace, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    const ring = (location: string) => `resource "google_kms_key_ring" "logs" {\n  name     = "logs"\n  location = ${location}\n}\n`;
+    git('init', '-q', '-b', 'main');
+    writeFileSync(join(workspace, 'main.tf'), ring('"global"'));
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+    writeFileSync(join(workspace, 'main.tf'), `variable "infra_region" {\n  default = "us-central1"\n}\n\n${ring('var.infra_region')}`);
+    git('commit', '-q', '-am', 'move the ring');
+
+    let stdout = '';
+    const r = collect(await runAction(env, (t) => (stdout += t)), stdout);
+    expect(r.code).toBe(1);
+    const annotations = lines(r.stdout).filter((l) => l.startsWith('::'));
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]).toMatch(/^::error file=main\.tf,line=7,col=3,[^:]*title=diff-forces-replacement google_kms_key_ring\.logs::/);
+    expect(r.outputs.blocking).toBe('1');
+  });
+});
+
 describe('GitHub Action: large results stay readable', () => {
   const finding = (i: number): Finding => ({
     ruleId: 'plan-stateful-destroyed',
