@@ -9,6 +9,7 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,25 +34,30 @@ await build({
   banner: { js: "var __iacGuardModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [lazyChildProcess()],
+  plugins: [lazyBuiltins(['child_process', 'crypto', 'worker_threads'])],
 });
 /**
- * `node:child_process` (with net and stream behind it) costs ~8 ms to load, and commander and our
- * git wrapper load it up front although only `diff`, binary plans and subcommand executables
- * spawn anything. Every import of it in the bundle gets a stand-in that loads it on first use.
+ * Built-ins that only some runs use, loaded on first use: every import of them in the bundle gets
+ * a stand-in whose exports are getters. `node:child_process` (net and stream behind it, ~8 ms) is
+ * pulled in up front by commander and the git wrapper, though only `diff` and binary plans spawn
+ * anything; `node:crypto` (~7 ms) serves only certificates and SARIF; `node:worker_threads`
+ * (~8 ms) only big Terraform trees. The sources import them as usual.
  */
-function lazyChildProcess() {
+function lazyBuiltins(names) {
+  const filter = new RegExp(`^(node:)?(${names.join('|')})$`);
+  const exportsOf = createRequire(import.meta.url);
   return {
-    name: 'lazy-child-process',
+    name: 'lazy-builtins',
     setup(b) {
-      b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-        args.namespace === 'lazy-child-process' ? { path: 'node:child_process', external: true } : { path: 'child_process', namespace: 'lazy-child-process' },
-      );
-      b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      b.onResolve({ filter }, (args) => {
+        const name = args.path.replace(/^node:/, '');
+        return args.namespace === 'lazy-builtin' ? { path: `node:${name}`, external: true } : { path: name, namespace: 'lazy-builtin' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
         // Getters, not a Proxy: esbuild's ESM interop copies a module's own keys as getters.
         contents: `let real;
-for (const key of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork', 'ChildProcess']) {
-  Object.defineProperty(exports, key, { enumerable: true, get: () => (real ??= require('node:child_process'))[key] });
+for (const key of ${JSON.stringify(Object.keys(exportsOf(`node:${args.path}`)))}) {
+  Object.defineProperty(exports, key, { enumerable: true, get: () => (real ??= require('node:${args.path}'))[key] });
 }`,
         loader: 'js',
       }));

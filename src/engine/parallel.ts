@@ -5,10 +5,9 @@
 // suppressions, rule failures, the model's file list and inline suppressions. The runner puts
 // them where the group stands in the group list, so the output never depends on which thread
 // finished first. A small run never starts a worker.
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type * as WorkerThreads from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { checkModel, toFileError, type CheckSettings, type RuleOutput } from './check.js';
 import type { Config } from './config.js';
 import { UsageError } from './errors.js';
@@ -38,8 +37,6 @@ const CORES_PER_THREAD = 1.6;
 export const WORKER_ARG = '--iac-guard-worker';
 export const WORKER_MARK = 'iacGuardWorker';
 
-/** Loaded on first use: `node:worker_threads` costs ~8 ms of start-up that small runs do not need. */
-export const workerThreads = (): typeof WorkerThreads => createRequire(import.meta.url)('node:worker_threads') as typeof WorkerThreads;
 
 /** What checking one group produced. Plain data: it crosses threads by structured clone. */
 export interface GroupOutcome {
@@ -210,10 +207,10 @@ function startWorker(entry: string, job: WorkerJob, onDone: () => void): Map<num
     }
     settle.clear();
   };
-  let worker: WorkerThreads.Worker;
+  let worker: Worker;
   try {
     // No resourceLimits: a bigger young generation (32-128 MB) measured no faster and used more memory.
-    worker = new (workerThreads().Worker)(entry, { argv: [WORKER_ARG], workerData: { [WORKER_MARK]: true, job } });
+    worker = new Worker(entry, { argv: [WORKER_ARG], workerData: { [WORKER_MARK]: true, job } });
   } catch (e) {
     failAll(`could not start: ${e instanceof Error ? e.message : String(e)}`);
     return outcomes;

@@ -2,19 +2,20 @@
 // thread (src/bin.ts dispatches here), it rebuilds the run's rules, checks its groups in order
 // and posts one outcome per group. Anything that goes wrong comes back as a file error.
 import { toFileError, type CheckSettings } from './check.js';
-import { checkGroup, WORKER_ARG, WORKER_MARK, workerThreads, type GroupOutcome, type WorkerJob } from './parallel.js';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { checkGroup, WORKER_ARG, WORKER_MARK, type GroupOutcome, type WorkerJob } from './parallel.js';
 import type { ActiveRule } from './runner.js';
 import { rulesFor } from '../commands/scan.js';
 import { ResourceTypeTable } from '../knowledge/resource-types.js';
 
 export function isIacGuardWorker(): boolean {
-  if (process.argv[2] !== WORKER_ARG) return false; // the cheap test first: every CLI run makes it
-  const { isMainThread, workerData } = workerThreads();
+  // The cheap test first: every CLI run makes it, and in the bundle node:worker_threads loads
+  // only when it is passed (scripts/bundle.mjs).
+  if (process.argv[2] !== WORKER_ARG) return false;
   return !isMainThread && typeof workerData === 'object' && workerData !== null && (workerData as Record<string, unknown>)[WORKER_MARK] === true;
 }
 
 export async function runWorker(): Promise<void> {
-  const { parentPort, workerData } = workerThreads();
   const job = (workerData as { job: WorkerJob }).job;
   const post = (index: number, outcome: GroupOutcome) => parentPort!.postMessage({ index, outcome });
   // Built-in rules plus the config's plugins, loaded exactly as the main thread loaded them.

@@ -1,6 +1,6 @@
 // X.509 certificates embedded in configuration: PEM blocks in text, and PEM that was base64-encoded
 // once more (Kubernetes `tls.crt` values). Parsing uses Node's own X509Certificate: no OpenSSL binary.
-import { crypto } from '../lazy-builtins.js';
+import { X509Certificate } from 'node:crypto';
 
 export const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
 const PEM_END = '-----END CERTIFICATE-----';
@@ -48,7 +48,7 @@ function parseBlock(pem: string): ParsedCertificate | BrokenCertificate {
   if (!body) return { ok: false, reason: 'the block is empty' };
   if (!/^[A-Za-z0-9+/]+=*$/.test(body)) return { ok: false, reason: 'its body is not base64: a placeholder, or cut short' };
   try {
-    const cert = new (crypto().X509Certificate)(Buffer.from(body, 'base64'));
+    const cert = new X509Certificate(Buffer.from(body, 'base64'));
     return {
       ok: true,
       subject: oneLine(cert.subject),

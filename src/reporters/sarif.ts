@@ -1,6 +1,6 @@
 // SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps, IDE viewers). The tests validate
 // this output against the official OASIS schema in test/fixtures/sarif/.
-import { crypto } from '../lazy-builtins.js';
+import { createHash } from 'node:crypto';
 import type { FileError, Finding, Location, RelatedLocation, RuleMeta, Severity } from '../engine/types.js';
 import { formatErrorPlace, stringifyJson, subjectOf } from './common.js';
 import type { Reporter } from './types.js';
@@ -67,7 +67,7 @@ function fingerprints(findings: Finding[]): string[] {
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
     const hashed = occurrence === 1 ? key : `${key}\0${occurrence}`;
-    return crypto().createHash('sha256').update(hashed).digest('hex').slice(0, 32);
+    return createHash('sha256').update(hashed).digest('hex').slice(0, 32);
   });
 }
 
