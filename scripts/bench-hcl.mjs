@@ -5,12 +5,11 @@
 // Reports wall, user+sys CPU and peak RSS; the machine's load average is printed because wall
 // time on a shared 2-core box depends on it.
 //   npm run build && node scripts/bench-hcl.mjs [--runs 3] [--keep]
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXTRA_CA, WITHOUT_EXTRA_CA } from './lib/measure.mjs';
+import { EXTRA_CA, WITHOUT_EXTRA_CA, measure } from './lib/measure.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const bin = join(root, 'dist', 'iac-guard.cjs');
@@ -189,17 +188,11 @@ function generate(base) {
   return { files: FOLDERS * PER_FOLDER + 1, bytes };
 }
 
-/** Wall, CPU (user+sys) and peak RSS of one CLI run, via GNU time when present. */
-function time(cliArgs, env = process.env) {
-  const gnu = existsSync('/usr/bin/time');
-  const start = process.hrtime.bigint();
-  const r = gnu
-    ? spawnSync('/usr/bin/time', ['-f', '__T__ %U %S %M', process.execPath, bin, ...cliArgs], { encoding: 'utf8', maxBuffer: 1 << 30, env })
-    : spawnSync(process.execPath, [bin, ...cliArgs], { encoding: 'utf8', maxBuffer: 1 << 30, env });
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  const m = /__T__ ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
-  return { wallMs, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN, rssMb: m ? Number(m[3]) / 1024 : NaN, code: r.status, stdout: r.stdout };
-}
+/** Wall, CPU (user+sys) and peak RSS of one CLI run (scripts/lib/measure.mjs). */
+const time = (cliArgs, env = process.env) => {
+  const r = measure(process.execPath, [bin, ...cliArgs], { env });
+  return { ...r, rssMb: r.peakRssMb };
+};
 
 function median(results) {
   const sorted = [...results].sort((a, b) => a.wallMs - b.wallMs);
