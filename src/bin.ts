@@ -1,5 +1,5 @@
 import { main } from './cli.js';
-import { setCliEntry } from './entry.js';
+import { setCliEntry } from './core/entry.js';
 import { isIacGuardWorker, runWorker } from './engine/worker.js';
 
 // `iac-guard … | head` closes the pipe early: that is the reader's choice, not a crash. The

@@ -1,6 +1,6 @@
 // The public API, for custom rules: `import { defineRule } from 'iac-guard'`.
 // A plugin module's default export is one rule or an array of rules made with defineRule.
-export { defineRule, formatMessage } from './engine/rule.js';
+export { defineRule, formatMessage } from './rule-api/rule.js';
 export type {
   AnyRule,
   Handler,
@@ -11,7 +11,7 @@ export type {
   RuleContext,
   RuleHandlers,
   RuleSpec,
-} from './engine/rule.js';
+} from './rule-api/rule.js';
 export type {
   Finding,
   InputKind,
@@ -23,5 +23,5 @@ export type {
   RuleMeta,
   RunResult,
   Severity,
-} from './engine/types.js';
+} from './core/types.js';
 export type { ComposeProject, HelmRelease, ModelFor, ModelMap, PlanModel, ProjectInputs, TerraformModule } from './model/index.js';

@@ -5,7 +5,7 @@
 // on first call as much again; with the cache written at build time (scripts/bundle.mjs) both are
 // skipped. A cache from another Node version or flags is rejected by V8 and the bundle simply
 // compiles as it would without one. Plain CommonJS on purpose: an ES module entry costs Node's
-// ESM loader another ~30 ms. Worker threads start this same file (src/entry.ts).
+// ESM loader another ~30 ms. Worker threads start this same file (src/core/entry.ts).
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const Module = require('node:module');
@@ -22,7 +22,7 @@ try {
 }
 
 // Node's CommonJS wrapper plus one parameter: code compiled by vm.Script cannot call import() on
-// Node 20, so the bundle loads plugins and HashiCorp's parser through this file's (src/dynamic-import.ts).
+// Node 20, so the bundle loads plugins and HashiCorp's parser through this file's (src/core/dynamic-import.ts).
 const wrapped = `(function (exports, require, module, __filename, __dirname, __iacGuardImport) {${readFileSync(bundle, 'utf8')}\n});`;
 const script = new vm.Script(wrapped, { filename: bundle, cachedData });
 

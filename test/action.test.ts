@@ -15,7 +15,7 @@ import {
 } from '../src/action/run.js';
 import { capSummary, formatOutput, getInput, getListInput, MAX_SUMMARY_BYTES } from '../src/action/runner-files.js';
 import { REPORTERS } from '../src/reporters/index.js';
-import type { Finding, RunResult } from '../src/engine/types.js';
+import type { Finding, RunResult } from '../src/core/types.js';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
 

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { composeAdapter, type ComposeProject } from '../src/model/compose.js';
-import type { LoadOptions, SourceFile } from '../src/engine/inputs.js';
-import { ParseError } from '../src/engine/errors.js';
+import type { LoadOptions, SourceFile } from '../src/core/source.js';
+import { ParseError } from '../src/core/errors.js';
 
 let dir: string;
 beforeAll(() => {

@@ -4,7 +4,7 @@ import { interpolate } from '../src/parsers/compose-interpolate.js';
 import { parseEnvFile } from '../src/parsers/compose-env.js';
 import { parsePort, parseVolume } from '../src/parsers/compose-values.js';
 import type { CNode } from '../src/parsers/compose-tree.js';
-import { ParseError } from '../src/engine/errors.js';
+import { ParseError } from '../src/core/errors.js';
 
 const env: Record<string, string> = { TAG: '1.2.3', EMPTY: '', HOST: 'db' };
 const lookup = (n: string) => env[n];

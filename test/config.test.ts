@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configJsonSchema, findConfigFile, parseConfig } from '../src/engine/config.js';
-import { UsageError } from '../src/engine/errors.js';
+import { UsageError } from '../src/core/errors.js';
 import { tempDir } from './helpers/temp.js';
 
 const bad = (text: string) => {

@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cli } from './helpers/cli.js';
-import { Git } from '../src/git.js';
-import { Snapshot, WorkingTree } from '../src/diff/sides.js';
+import { Git } from '../src/core/git.js';
+import { Snapshot, WorkingTree } from '../src/engine/diff/sides.js';
 
 const GIT_ENV = {
   ...process.env,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_RULES, RULE_FOLDERS } from '../rules/index.js';
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from '../src/rule-api/rule.js';
 import { generateDocs, orphanRuleDocs, README_END, README_START, renderRuleDoc, updateReadme } from '../src/commands/docs.js';
 import { ROOT } from './helpers/cli.js';
 

@@ -1,7 +1,7 @@
 // The Terraform parser: positions of blocks, labels, attributes and values; templates, heredocs
 // and escapes; `.tf.json`; and syntax errors reported with HashiCorp's wording and position.
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../src/engine/errors.js';
+import { ParseError } from '../src/core/errors.js';
 import type { Expr, HclFile, Span, TemplateExpr } from '../src/parsers/hcl-ast.js';
 import { parseTerraformFile, parseTerraformFileSync } from '../src/parsers/hcl.js';
 import { HclSyntaxError, parseHclSyntax, parseTemplateContent } from '../src/parsers/hcl-syntax.js';

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helmAdapter, type HelmRelease } from '../src/model/helm.js';
-import type { LoadOptions, SourceFile } from '../src/engine/inputs.js';
+import type { LoadOptions, SourceFile } from '../src/core/source.js';
 import { run } from '../src/engine/runner.js';
 import { DEFAULT_CONFIG } from '../src/engine/config.js';
 import { BUILTIN_RULES } from '../rules/index.js';

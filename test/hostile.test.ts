@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { unprivilegedCli } from './helpers/unprivileged.js';
-import { discover, readSource, MAX_FILE_BYTES } from '../src/engine/discover.js';
+import { discover } from '../src/engine/discover.js';
+import { readSource, MAX_FILE_BYTES } from '../src/core/read.js';
 import { MAX_ALIAS_COUNT, MAX_YAML_DEPTH } from '../src/parsers/yaml.js';
 
 let dir: string;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParseError } from '../src/engine/errors.js';
+import { ParseError } from '../src/core/errors.js';
 import { DEFAULT_CONFIG } from '../src/engine/config.js';
 import { run } from '../src/engine/runner.js';
 import { firstSyntaxErrorOffset, looksLikePlan, offsetOfPath, parsePlan } from '../src/parsers/plan.js';

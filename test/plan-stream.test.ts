@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { ParseError } from '../src/engine/errors.js';
+import { ParseError } from '../src/core/errors.js';
 import { DEFAULT_CONFIG } from '../src/engine/config.js';
-import { MAX_PLAN_BYTES, readSource, STREAM_PLAN_BYTES } from '../src/engine/discover.js';
+import { MAX_PLAN_BYTES, readSource, STREAM_PLAN_BYTES } from '../src/core/read.js';
+import { looksLikePlan } from '../src/parsers/plan.js';
 import { run } from '../src/engine/runner.js';
 import type { JsonPath } from '../src/parsers/plan.js';
 import { parsePlan, scanJson } from '../src/parsers/plan.js';
@@ -183,14 +184,14 @@ describe('a broken big plan is an error with its line and column', () => {
 
 describe('reading: which files are streamed', () => {
   const HEAD = '{"format_version":"1.2","terraform_version":"1.11.4","resource_changes":[]}';
-  const read = (absPath: string) => readSource({ path: 'plan.json', absPath, explicit: true, target: 'plan.json' }, undefined, { streamPlans: true });
+  const read = (absPath: string) => readSource({ path: 'plan.json', absPath }, undefined, { streamPlans: looksLikePlan });
 
   it('streams a plan from the threshold on, and only when asked', () => {
     const path = write(HEAD);
     process.env.IAC_GUARD_TEST_STREAM_PLAN_BYTES = String(HEAD.length);
     try {
       expect(read(path).file).toEqual({ path: 'plan.json', absPath: path, text: HEAD, large: { size: HEAD.length } });
-      expect(readSource({ path: 'plan.json', absPath: path, explicit: true, target: 'plan.json' }).file?.large).toBeUndefined();
+      expect(readSource({ path: 'plan.json', absPath: path }).file?.large).toBeUndefined();
       process.env.IAC_GUARD_TEST_STREAM_PLAN_BYTES = String(HEAD.length + 1);
       expect(read(path).file?.large).toBeUndefined();
     } finally {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { Finding, FileError, RuleMeta, RunResult, Severity } from '../src/engine/types.js';
+import type { Finding, FileError, RuleMeta, RunResult, Severity } from '../src/core/types.js';
 import { REPORTERS, blastRadiusMermaid } from '../src/reporters/index.js';
 import { MAX_BLAST_RADIUS_EDGES, MAX_LABEL_LENGTH } from '../src/reporters/mermaid.js';
 import type { ReportOptions } from '../src/reporters/types.js';

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { BUILTIN_RULES, RULE_FOLDERS } from '../rules/index.js';
 import { run } from '../src/engine/runner.js';
 import { DEFAULT_CONFIG, loadConfig } from '../src/engine/config.js';
-import { fixtureInputs } from '../src/diff/load.js';
+import { fixtureInputs } from '../src/engine/diff/load.js';
 
 const ROOT = join(import.meta.dirname, '..');
 /** Fixed so expiry-based fixtures do not rot; certificate fixtures are generated per run. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applySuppressions, isExpired } from '../src/engine/suppressions.js';
-import { parseIgnoreComment } from '../src/engine/inline.js';
-import type { Finding } from '../src/engine/types.js';
-import type { InlineSuppression } from '../src/engine/inputs.js';
+import { parseIgnoreComment } from '../src/core/inline.js';
+import type { Finding } from '../src/core/types.js';
+import type { InlineSuppression } from '../src/core/source.js';
 
 const finding = (over: Partial<Finding> = {}): Finding => ({
   ruleId: 'plan-stateful-destroyed',

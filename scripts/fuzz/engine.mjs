@@ -9,7 +9,7 @@ import { parseDocument } from 'yaml';
 
 export async function loadEngine(dist) {
   const load = (p) => import(pathToFileURL(join(dist, p)).href);
-  const [{ run }, { BUILTIN_RULES }, config, errors] = await Promise.all([load('src/engine/runner.js'), load('rules/index.js'), load('src/engine/config.js'), load('src/engine/errors.js')]);
+  const [{ run }, { BUILTIN_RULES }, config, errors] = await Promise.all([load('src/engine/runner.js'), load('rules/index.js'), load('src/engine/config.js'), load('src/core/errors.js')]);
   return { run, rules: BUILTIN_RULES, DEFAULT_CONFIG: config.DEFAULT_CONFIG, loadConfig: config.loadConfig, UsageError: errors.UsageError, ParseError: errors.ParseError };
 }
 

@@ -2,7 +2,7 @@
 // and the job summary go to the files named by GITHUB_OUTPUT and GITHUB_STEP_SUMMARY.
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { UsageError } from '../engine/errors.js';
+import { UsageError } from '../core/errors.js';
 
 /**
  * `INPUT_` + the name upper-cased with spaces as `_` (hyphens kept: `INPUT_FAIL-ON`), as the

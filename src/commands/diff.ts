@@ -2,10 +2,11 @@
 // at the base revision and in the working tree (or the index), checked by the diff rules
 // without running terraform. Config, severities, `--fail-on`, allow entries, inline
 // `iac-guard-ignore` comments in the head files and every reporter work as for a scan.
+import { rulesFor } from '../engine/plugins.js';
 import { run } from '../engine/runner.js';
-import type { RunResult } from '../engine/types.js';
-import { loadDiff } from '../diff/load.js';
-import { parseVars, resolveConfig, rulesFor, today, type RuleRunRequest, type ScanOutcome } from './scan.js';
+import type { RunResult } from '../core/types.js';
+import { loadDiff } from '../engine/diff/load.js';
+import { parseVars, resolveConfig, today, type RuleRunRequest, type ScanOutcome } from './scan.js';
 
 export interface DiffRequest extends RuleRunRequest {
   /** `--base`: default the merge base of HEAD with its upstream branch, else HEAD. */

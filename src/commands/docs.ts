@@ -7,9 +7,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configJsonSchema, DEFAULT_CONFIG, loadConfig } from '../engine/config.js';
-import type { AnyRule, OptionSpec } from '../engine/rule.js';
+import type { AnyRule, OptionSpec } from '../rule-api/rule.js';
 import { run } from '../engine/runner.js';
-import { fixtureInputs } from '../diff/load.js';
+import { fixtureInputs } from '../engine/diff/load.js';
 
 /** Date the examples run at, the same the fixture test pins, so expiry-based examples do not rot. */
 export const DOCS_TODAY = '2026-11-22';

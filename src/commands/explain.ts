@@ -3,7 +3,7 @@
 // (docs/rules/<id>.md, shipped with the package); plugin rules are rendered from their metadata.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../engine/errors.js';
+import { UsageError } from '../core/errors.js';
 import { makeIdResolver } from '../engine/runner.js';
 import { packageRoot, renderRuleDoc, ruleDocPath } from './docs.js';
 import { knownRules } from './rules.js';

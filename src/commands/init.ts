@@ -3,8 +3,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CONFIG_FILE_NAMES } from '../engine/config.js';
-import { UsageError } from '../engine/errors.js';
-import { TOOL } from '../version.js';
+import { UsageError } from '../core/errors.js';
+import { TOOL } from '../core/version.js';
 import { packageRoot } from './docs.js';
 import { EXIT, type ExitCode } from './scan.js';
 

@@ -1,7 +1,8 @@
 // `iac-guard rules`: every rule (built-in and plugins) with severity, inputs, category, summary.
-import type { AnyRule } from '../engine/rule.js';
+import type { AnyRule } from '../rule-api/rule.js';
+import { rulesFor } from '../engine/plugins.js';
 import { BUILTIN_RULES } from '../../rules/index.js';
-import { EXIT, resolveConfig, rulesFor, type ExitCode } from './scan.js';
+import { EXIT, resolveConfig, type ExitCode } from './scan.js';
 
 export interface RulesFlags {
   format: 'text' | 'json';

@@ -2,14 +2,13 @@
 // plugins, run the engine. Formatting and exit codes stay with the caller.
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_CONFIG, configSearchStart, findConfigFile, loadConfig, type Config } from '../engine/config.js';
-import { UsageError } from '../engine/errors.js';
-import type { LoadOptions } from '../engine/inputs.js';
-import type { AnyRule } from '../engine/rule.js';
+import { UsageError } from '../core/errors.js';
+import type { LoadOptions } from '../core/source.js';
+import type { AnyRule } from '../rule-api/rule.js';
 import { isBlocking, run } from '../engine/runner.js';
 import { createSelection, parseShard } from '../engine/select.js';
-import type { RunResult } from '../engine/types.js';
-import { loadPlugins } from '../plugins.js';
-import { BUILTIN_RULES } from '../../rules/index.js';
+import type { RunResult } from '../core/types.js';
+import { rulesFor } from '../engine/plugins.js';
 
 export const EXIT = { ok: 0, blocking: 1, usage: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -74,13 +73,6 @@ export function resolveConfig(cwd: string, explicit: string | undefined, firstPa
   const start = !firstPath || firstPath === '-' ? cwd : configSearchStart(resolve(cwd, firstPath));
   const file = explicit ? resolve(cwd, explicit) : findConfigFile(start);
   return file ? loadConfig(file, explicit ?? file) : { ...DEFAULT_CONFIG };
-}
-
-/** Built-in rules plus the plugins the config names (relative to the config file). */
-export async function rulesFor(config: Config, cwd: string): Promise<AnyRule[]> {
-  if (!config.plugins.length) return BUILTIN_RULES;
-  const plugins = await loadPlugins(config.plugins, config.source ? dirname(config.source) : cwd, BUILTIN_RULES);
-  return [...BUILTIN_RULES, ...plugins];
 }
 
 export async function scan(req: ScanRequest): Promise<ScanOutcome> {

@@ -1,14 +1,20 @@
 // Running one rule on one model, the same way in the main thread and in worker threads
 // (parallel.ts), so a finding or a rule failure looks the same wherever the rule ran.
 import type { RuleSetting } from './config.js';
-import { ParseError } from './errors.js';
-import type { BaseModel } from './inputs.js';
-import { formatMessage, type RuleContext } from './rule.js';
-import type { ActiveRule } from './runner.js';
-import type { FileError, Finding, InputKind } from './types.js';
+import { ParseError } from '../core/errors.js';
+import type { BaseModel } from '../core/source.js';
+import { formatMessage, type AnyRule, type RuleContext } from '../rule-api/rule.js';
+import type { FileError, Finding, InputKind, Severity } from '../core/types.js';
 import type { ResourceTypeTable } from '../knowledge/resource-types.js';
 
 /** What every rule context of one run shares. */
+/** A rule switched on for this run, with its severity and options after config. */
+export interface ActiveRule {
+  rule: AnyRule;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
 export interface CheckSettings {
   today: string;
   resourceTypes: ResourceTypeTable;

@@ -4,10 +4,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 import { firstUnusableNode, flowNestingPast, MAX_YAML_DEPTH } from '../parsers/yaml.js';
-import { SEVERITIES, type Severity } from './types.js';
-import type { OptionSpec } from './rule.js';
+import { SEVERITIES, type Severity } from '../core/types.js';
+import type { OptionSpec } from '../rule-api/rule.js';
 
 export const CONFIG_FILE_NAMES = ['.iac-guard.yml', '.iac-guard.yaml'];
 

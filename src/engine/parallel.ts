@@ -8,13 +8,12 @@
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { checkModel, toFileError, type CheckSettings, type RuleOutput } from './check.js';
+import { checkModel, toFileError, type ActiveRule, type CheckSettings, type RuleOutput } from './check.js';
 import type { Config } from './config.js';
-import { UsageError } from './errors.js';
-import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile } from './inputs.js';
-import type { ActiveRule } from './runner.js';
-import type { FileError, Severity } from './types.js';
-import { cliEntry } from '../entry.js';
+import { UsageError } from '../core/errors.js';
+import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile } from '../core/source.js';
+import type { FileError, Severity } from '../core/types.js';
+import { cliEntry } from '../core/entry.js';
 import type { ProjectInputs } from '../model/index.js';
 import { terraformAdapter } from '../model/terraform.js';
 import { BUILTIN_RULES } from '../../rules/index.js';

@@ -3,12 +3,11 @@
 // comments in the .tf files work for plan findings too.
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { LoadOptions, SourceFile } from './inputs.js';
-import { readSource } from './discover.js';
-import { ParseError } from './errors.js';
-import type { FileError } from './types.js';
+import type { LoadOptions, SourceFile } from '../core/source.js';
+import { displayPath, readSource } from '../core/read.js';
+import { ParseError } from '../core/errors.js';
+import type { FileError } from '../core/types.js';
 import type { PlanModel, TerraformModule } from '../model/index.js';
-import { displayPath } from './discover.js';
 
 const isTerraformName = (n: string) => /\.(tf|tf\.json|tfvars|tfvars\.json)$/i.test(n);
 
@@ -58,7 +57,7 @@ async function loadForLocations(dir: string, load: LoadOptions, errors: FileErro
   const files: SourceFile[] = [];
   for (const name of names) {
     const abs = join(dir, name);
-    const out = readSource({ path: displayPath(abs, load.cwd), absPath: abs, explicit, target: dir });
+    const out = readSource({ path: displayPath(abs, load.cwd), absPath: abs });
     if (out.file) files.push(out.file);
     else if (explicit && out.error) errors.push(out.error);
   }

@@ -1,14 +1,17 @@
 // The runner: targets → files → models (each file parsed once) → rules → findings.
 import type { Config, RuleSetting } from './config.js';
-import { discover, isInputName, readSource, type DiscoveredFile } from './discover.js';
-import { ParseError } from './errors.js';
+import { discover, isInputName, type DiscoveredFile } from './discover.js';
+import { readSource } from '../core/read.js';
+import { looksLikePlan } from '../parsers/plan.js';
+import { ParseError } from '../core/errors.js';
 import type { Selection } from './select.js';
-import type { InputAdapter, InputGroup, LoadOptions, SourceFile, BaseModel } from './inputs.js';
-import type { AnyRule } from './rule.js';
-import { checkModel, errMessage, ruleContext, toFileError, type CheckSettings } from './check.js';
+import type { InputGroup, LoadOptions, SourceFile, BaseModel } from '../core/source.js';
+import type { InputAdapter } from '../model/adapter.js';
+import type { AnyRule } from '../rule-api/rule.js';
+import { checkModel, errMessage, ruleContext, toFileError, type ActiveRule, type CheckSettings } from './check.js';
 import { CheckedGroup, checkTerraformAhead, withoutTerraform } from './parallel.js';
 import { applySuppressions } from './suppressions.js';
-import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity } from './types.js';
+import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity } from '../core/types.js';
 import { linkPlansToSources } from './plan-sources.js';
 import { ADAPTERS, type PlanModel, type TerraformModule, type ProjectInputs, type ScannedKind } from '../model/index.js';
 import { convertBinaryPlan } from '../parsers/binary-plan.js';
@@ -33,12 +36,6 @@ export interface RunOptions {
   models?: BaseModel[];
   /** `--changed-since` / `--shard`: the groups and unreadable files this run owns (select.ts). */
   select?: Selection;
-}
-
-export interface ActiveRule {
-  rule: AnyRule;
-  severity: Severity;
-  options: Record<string, unknown>;
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -98,7 +95,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const sources: { d: DiscoveredFile; file: SourceFile }[] = [];
   found.files.forEach((d, i) => {
     opts.onProgress?.('read', i, found.files.length);
-    const out = readSource(d, stdinText, { streamPlans: true });
+    const out = readSource(d, stdinText, { streamPlans: looksLikePlan });
     if (out.error) {
       // A file found in a folder walk that is not text is just not ours, unless its name says it is
       // (a binary main.tf is a broken module); a named one must be understood.

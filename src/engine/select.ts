@@ -4,12 +4,12 @@
 // Both work on whole units, never on single files: a Terraform root with the local modules it
 // calls, a Compose file with its overrides, a Helm chart folder, a plan. A unit is never split
 // across shards, and a change to any file of a unit checks all of it.
-import { Git } from '../git.js';
+import { Git } from '../core/git.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { UsageError } from './errors.js';
-import type { InputGroup } from './inputs.js';
-import type { FileError } from './types.js';
+import { UsageError } from '../core/errors.js';
+import type { InputGroup } from '../core/source.js';
+import type { FileError } from '../core/types.js';
 
 /** What the runner asks after discovery: does this run own that group, that unreadable file? */
 export interface Selection {

@@ -3,8 +3,8 @@
 // so a "temporary" exception cannot quietly become permanent.
 import { minimatch } from 'minimatch';
 import type { AllowEntry } from './config.js';
-import type { InlineSuppression } from './inputs.js';
-import type { Finding, Location, Position, Range, Severity } from './types.js';
+import type { InlineSuppression } from '../core/source.js';
+import type { Finding, Location, Position, Range, Severity } from '../core/types.js';
 
 export const SUPPRESSION_EXPIRED = 'suppression-expired';
 export const SUPPRESSION_INVALID = 'suppression-invalid';

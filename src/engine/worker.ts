@@ -1,11 +1,10 @@
 // The worker-thread side of parallel.ts: started from the same CLI entry file as the main
 // thread (src/bin.ts dispatches here), it rebuilds the run's rules, checks its groups in order
 // and posts one outcome per group. Anything that goes wrong comes back as a file error.
-import { toFileError, type CheckSettings } from './check.js';
+import { toFileError, type ActiveRule, type CheckSettings } from './check.js';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { checkGroup, WORKER_ARG, WORKER_MARK, type GroupOutcome, type WorkerJob } from './parallel.js';
-import type { ActiveRule } from './runner.js';
-import { rulesFor } from '../commands/scan.js';
+import { rulesFor } from './plugins.js';
 import { ResourceTypeTable } from '../knowledge/resource-types.js';
 
 export function isIacGuardWorker(): boolean {

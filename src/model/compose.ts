@@ -3,8 +3,9 @@
 // they never touch the file system.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { BaseModel, InlineSuppression, InputAdapter, InputGroup, LoadOptions, SourceFile } from '../engine/inputs.js';
-import type { Location } from '../engine/types.js';
+import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile } from '../core/source.js';
+import type { InputAdapter } from './adapter.js';
+import type { Location } from '../core/types.js';
 import { parseImage, type ImageRef } from '../knowledge/images.js';
 import { loadCompose, type EnvSetting, type FileReference, type LoadedCompose } from '../parsers/compose-load.js';
 import { child, isCMap, isCScalar, isCSeq, keyOrValue, text, type CMap, type CNode } from '../parsers/compose-tree.js';
@@ -228,7 +229,7 @@ const OVERRIDE_NAME = /^(.*)\.override\.(ya?ml)$/i;
 /** A top-level `services:` holding a block mapping (not a list, as in .gitlab-ci.yml), or `{...}`. */
 const SERVICES_MAP = /^services:[ \t]*(?:#.*)?\r?\n(?:[ \t]*(?:#.*)?\r?\n)*[ \t]+[^\s#-]|^services:[ \t]*\{/m;
 
-export const composeAdapter: InputAdapter<'compose'> = {
+export const composeAdapter: InputAdapter<'compose', ComposeProject> = {
   kind: 'compose',
   claims(file: SourceFile): boolean {
     const name = basename(file.path);

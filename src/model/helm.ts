@@ -5,10 +5,11 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isScalar } from 'yaml';
-import type { BaseModel, InlineSuppression, InputAdapter, InputGroup, SourceFile } from '../engine/inputs.js';
-import { ParseError } from '../engine/errors.js';
-import { displayPath, readSource } from '../engine/discover.js';
-import type { Location } from '../engine/types.js';
+import type { BaseModel, InlineSuppression, InputGroup, SourceFile } from '../core/source.js';
+import type { InputAdapter } from './adapter.js';
+import { ParseError } from '../core/errors.js';
+import { displayPath, readSource } from '../core/read.js';
+import type { Location } from '../core/types.js';
 import { parseYaml, rangeOf, type YamlFile } from '../parsers/yaml.js';
 import { mergeValues, plainValue, valuesTree, type ValueNode } from '../parsers/helm-values.js';
 import { nameMatches, sectionNamed } from '../knowledge/helm-workloads.js';
@@ -390,7 +391,7 @@ function parseChart(yaml: YamlFile, folder: string): ChartInfo {
 
 /** Reads a file the user did not name but the release needs (Chart.yaml, values.yaml, --values). */
 function readExtra(absPath: string, display: string): SourceFile {
-  const out = readSource({ path: display, absPath, explicit: true, target: display });
+  const out = readSource({ path: display, absPath });
   if (out.error || !out.file) throw new ParseError(display, out.error?.message ?? 'cannot read file (not text)');
   return out.file;
 }
@@ -401,7 +402,7 @@ const besides = (sibling: SourceFile, name: string) => {
   return dir + name;
 };
 
-export const helmAdapter: InputAdapter<'helm'> = {
+export const helmAdapter: InputAdapter<'helm', HelmRelease> = {
   kind: 'helm',
 
   claims(file) {

@@ -1,11 +1,11 @@
 // Typed views rules query. Each input kind has one model class and one adapter.
-import type { InputKind } from '../engine/types.js';
-import type { InputAdapter } from '../engine/inputs.js';
+import type { InputKind } from '../core/types.js';
+import type { InputAdapter } from './adapter.js';
 import { type PlanModel, planAdapter } from './plan.js';
 import { type TerraformModule, terraformAdapter } from './terraform.js';
 import { type ComposeProject, composeAdapter } from './compose.js';
 import { type HelmRelease, helmAdapter } from './helm.js';
-import type { DiffModel } from '../diff/model.js';
+import type { DiffModel } from './diff.js';
 
 export type { PlanModel, TerraformModule, ComposeProject, HelmRelease, DiffModel };
 
@@ -34,7 +34,7 @@ export type ScannedKind = Exclude<InputKind, 'diff'>;
  * Order matters: the first adapter that claims a file owns it. Plans before Terraform
  * (a `.json` plan is not a `.tf.json`), Helm before Compose (a values file may have `services:`).
  */
-export const ADAPTERS: { [K in ScannedKind]: InputAdapter<K> } = {
+export const ADAPTERS: { [K in ScannedKind]: InputAdapter<K, ModelFor<K>> } = {
   plan: planAdapter,
   terraform: terraformAdapter,
   helm: helmAdapter,

@@ -1,8 +1,9 @@
 // The plan model: typed views over `terraform show -json tfplan` that rules query.
 // Values are read straight from the parsed JSON; what is derived (replace actions, config
 // addresses, references across module boundaries, file positions) is computed on first use.
-import type { BaseModel, InlineSuppression, InputAdapter, SourceFile } from '../engine/inputs.js';
-import type { Location } from '../engine/types.js';
+import type { BaseModel, InlineSuppression, SourceFile } from '../core/source.js';
+import type { InputAdapter } from './adapter.js';
+import type { Location } from '../core/types.js';
 import {
   isObject,
   looksLikePlan,
@@ -575,7 +576,7 @@ function collectValues(root: ValuesModuleJson | undefined): Map<string, Resource
   return out;
 }
 
-export const planAdapter: InputAdapter<'plan'> = {
+export const planAdapter: InputAdapter<'plan', PlanModel> = {
   kind: 'plan',
   claims: (file) => looksLikePlan(file.text),
   group: (files) => files.map((f) => ({ kind: 'plan', files: [f] })),

@@ -5,11 +5,12 @@
 // paths through a TerraformReader, which tests and `iac-guard diff` can replace.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { ParseError } from '../engine/errors.js';
-import type { BaseModel, InlineSuppression, InputAdapter, InputGroup, LoadOptions, SourceFile } from '../engine/inputs.js';
-import { inlineSuppression, parseIgnoreComment } from '../engine/inline.js';
-import { displayPath } from '../engine/discover.js';
-import type { Location, Range } from '../engine/types.js';
+import { ParseError } from '../core/errors.js';
+import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile } from '../core/source.js';
+import type { InputAdapter } from './adapter.js';
+import { inlineSuppression, parseIgnoreComment } from '../core/inline.js';
+import { displayPath } from '../core/read.js';
+import type { Location, Range } from '../core/types.js';
 import { HclFile, type Expr, type HclAttribute, type HclBlock, type HclBody, type ObjectExpr, type Span } from '../parsers/hcl-ast.js';
 import { evaluate, isObject, toStringValue, UNKNOWN, type EvalScope, type Value } from '../parsers/hcl-eval.js';
 import { parseTerraformFile, terraformFileKind } from '../parsers/hcl.js';
@@ -1207,7 +1208,7 @@ function reachInto(d: string, calls: Map<string, Set<string>>, seen: Set<string>
   for (const t of calls.get(d) ?? []) reachInto(t, calls, seen);
 }
 
-export const terraformAdapter: InputAdapter<'terraform'> = {
+export const terraformAdapter: InputAdapter<'terraform', TerraformModule> = {
   kind: 'terraform',
   claims: (file) => terraformFileKind(file.path) !== undefined,
   group: (files) => groupTerraformFiles(files),

@@ -3,7 +3,7 @@
 // downloaded, and without either tool the user is told how to make plan JSON.
 import { spawnSync } from 'node:child_process';
 import { dirname, basename } from 'node:path';
-import { ParseError } from '../engine/errors.js';
+import { ParseError } from '../core/errors.js';
 
 const HOW_TO =
   'convert it first: `terraform show -json tfplan > plan.json` (or `tofu show -json`), then run iac-guard on plan.json';

@@ -2,10 +2,10 @@
 // `export `, `#` comments, single quotes (literal), double quotes (escapes, may span lines,
 // interpolated), unquoted values (trimmed, ` #` starts a comment). Every variable keeps the
 // line and column of its name, and `# iac-guard-ignore` comments work as in YAML.
-import { ParseError } from '../engine/errors.js';
-import type { InlineSuppression } from '../engine/inputs.js';
-import { inlineSuppression, parseIgnoreComment } from '../engine/inline.js';
-import type { Range } from '../engine/types.js';
+import { ParseError } from '../core/errors.js';
+import type { InlineSuppression } from '../core/source.js';
+import { inlineSuppression, parseIgnoreComment } from '../core/inline.js';
+import type { Range } from '../core/types.js';
 import { interpolate, type Lookup } from './compose-interpolate.js';
 
 export interface EnvEntry {

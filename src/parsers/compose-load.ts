@@ -5,9 +5,9 @@
 // it is recorded as an unreadable reference instead.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix } from 'node:path';
-import { ParseError } from '../engine/errors.js';
-import type { InlineSuppression, LoadOptions, SourceFile } from '../engine/inputs.js';
-import type { Location } from '../engine/types.js';
+import { ParseError } from '../core/errors.js';
+import type { InlineSuppression, LoadOptions, SourceFile } from '../core/source.js';
+import type { Location } from '../core/types.js';
 import { parseYaml, type YamlFile } from './yaml.js';
 import { parseEnvFile, type EnvEntry } from './compose-env.js';
 import type { Lookup } from './compose-interpolate.js';

@@ -3,8 +3,8 @@
 // interpolation. Override files and `extends:` are merged into one tree with Compose's rules
 // (compose-spec "merge"), keeping the location of whichever file the winning value came from.
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
-import { ParseError } from '../engine/errors.js';
-import type { Location } from '../engine/types.js';
+import { ParseError } from '../core/errors.js';
+import type { Location } from '../core/types.js';
 import { locationOf, MAX_ALIAS_COUNT, type YamlFile } from './yaml.js';
 import { interpolate, type Lookup } from './compose-interpolate.js';
 

@@ -1,7 +1,7 @@
 // Compose's compact value syntaxes: published ports and volume mounts, short and long form.
 // Parts that still hold an unset `${VAR}` are "unknown", never guessed.
-import { ParseError } from '../engine/errors.js';
-import type { Location } from '../engine/types.js';
+import { ParseError } from '../core/errors.js';
+import type { Location } from '../core/types.js';
 import { child, isCMap, isCScalar, text, type CNode } from './compose-tree.js';
 
 export interface PortRange {

@@ -2,7 +2,7 @@
 // of every block, label, attribute and expression. Spans are UTF-16 offsets into the file text;
 // `HclFile.range()` turns them into 1-based line:column.
 import { LineIndex } from './line-index.js';
-import type { Range } from '../engine/types.js';
+import type { Range } from '../core/types.js';
 
 export interface Span {
   start: number;

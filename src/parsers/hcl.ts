@@ -3,12 +3,12 @@
 // parser (@cdktf/hcl2json, Go compiled to wasm, ~200 ms to load) is loaded lazily to word the error
 // exactly as `terraform validate` would, with its line and column. Fail closed: any error is a
 // ParseError (exit 2).
-import { ParseError } from '../engine/errors.js';
-import type { SourceFile } from '../engine/inputs.js';
+import { ParseError } from '../core/errors.js';
+import type { SourceFile } from '../core/source.js';
 import { HclFile, lineStartsOf } from './hcl-ast.js';
 import { parseTerraformJson, parseTfvarsJson } from './hcl-json.js';
 import { HclSyntaxError, parseHclSyntax } from './hcl-syntax.js';
-import { importModule } from '../dynamic-import.js';
+import { importModule } from '../core/dynamic-import.js';
 
 export type TerraformFileKind = 'tf' | 'tf.json' | 'tfvars' | 'tfvars.json';
 

@@ -2,7 +2,7 @@
 // Merge rules are Helm's: later layers win, maps merge deeply, lists replace, and `null` in a later
 // layer deletes the key. Strings holding `{{ }}` templates stay strings (Helm renders them, we don't).
 import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
-import { ParseError } from '../engine/errors.js';
+import { ParseError } from '../core/errors.js';
 import type { YamlFile } from './yaml.js';
 
 /** Where a value was written: which layer (0 = the chart's values.yaml), file and YAML nodes. */

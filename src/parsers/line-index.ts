@@ -1,5 +1,5 @@
 // Offsets → 1-based line:column, shared by every parser that keeps offsets.
-import type { Position } from '../engine/types.js';
+import type { Position } from '../core/types.js';
 
 /** Offsets where each line starts (after `\n`; a `\r\n` line ends one character earlier). */
 export function lineStartsOf(text: string): number[] {

@@ -7,9 +7,9 @@
 // JSON.parse of the whole would give. Positions are rebuilt from marks recorded during the scan.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { constants as bufferConstants, isUtf8 } from 'node:buffer';
-import { ParseError } from '../engine/errors.js';
-import type { SourceFile } from '../engine/inputs.js';
-import type { Position, Range } from '../engine/types.js';
+import { ParseError } from '../core/errors.js';
+import type { SourceFile } from '../core/source.js';
+import type { Position, Range } from '../core/types.js';
 import { checkPlan, locateSyntaxError, offsetOfPath, type JsonPath, type ParsedPlan, type PlanPositions } from './plan.js';
 
 /** The longest string V8 can make (~512 MiB): no single value of a plan may be bigger. */

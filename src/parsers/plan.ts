@@ -2,9 +2,9 @@
 // with line:column, the shape checks rules rely on, and lazy offsets of values. A plan is
 // usually ONE long line, so every position carries a real column.
 import { LineIndex } from './line-index.js';
-import { ParseError } from '../engine/errors.js';
-import type { SourceFile } from '../engine/inputs.js';
-import type { Position, Range } from '../engine/types.js';
+import { ParseError } from '../core/errors.js';
+import type { SourceFile } from '../core/source.js';
+import type { Position, Range } from '../core/types.js';
 
 /** Plan format majors this build reads: 0.x (Terraform 0.12–0.15) and 1.x (Terraform 1.x, OpenTofu). */
 export const SUPPORTED_FORMAT_MAJORS = ['0', '1'];

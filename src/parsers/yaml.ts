@@ -14,10 +14,10 @@ import {
   type Pair,
   type YAMLMap,
 } from 'yaml';
-import { ParseError } from '../engine/errors.js';
-import type { InlineSuppression, SourceFile } from '../engine/inputs.js';
-import { inlineSuppression, parseIgnoreComment } from '../engine/inline.js';
-import type { Location, Range } from '../engine/types.js';
+import { ParseError } from '../core/errors.js';
+import type { InlineSuppression, SourceFile } from '../core/source.js';
+import { inlineSuppression, parseIgnoreComment } from '../core/inline.js';
+import type { Location, Range } from '../core/types.js';
 
 /** Aliases expanded beyond this many per document are an alias bomb, not a config file. */
 export const MAX_ALIAS_COUNT = 1000;

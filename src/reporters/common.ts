@@ -1,7 +1,7 @@
 // Helpers every reporter shares: counts, the one-line summary, places as `file:line:col`,
 // and making text from scanned files safe to print.
 import { isBlocking } from '../engine/runner.js';
-import { SEVERITIES, type FileError, type Finding, type Location, type RunResult, type Severity } from '../engine/types.js';
+import { SEVERITIES, type FileError, type Finding, type Location, type RunResult, type Severity } from '../core/types.js';
 import type { ReportOptions } from './types.js';
 
 export interface Counts {

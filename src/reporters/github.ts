@@ -4,7 +4,7 @@
 // in the message; additionally `:` and `,` in properties. A hostile resource name cannot end the
 // command early or start a new one.
 import { isBlocking } from '../engine/runner.js';
-import type { FileError, Finding, Severity } from '../engine/types.js';
+import type { FileError, Finding, Severity } from '../core/types.js';
 import { countResult, formatLocation, subjectOf, summaryLine, visible } from './common.js';
 import type { Reporter } from './types.js';
 

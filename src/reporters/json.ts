@@ -1,6 +1,6 @@
 // The JSON contract, version 1 (docs/json-format.md). Objects are built key by key so the key
 // order is part of the contract; optional keys are left out rather than set to null.
-import type { FileError, Finding, RelatedLocation } from '../engine/types.js';
+import type { FileError, Finding, RelatedLocation } from '../core/types.js';
 import { countResult, stringifyJson } from './common.js';
 import type { Reporter } from './types.js';
 

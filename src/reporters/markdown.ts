@@ -3,7 +3,7 @@
 // Every value that came from a scanned file is escaped (markdown-escape.ts): it cannot leave
 // its table cell, inject HTML, links or images, or mention anyone.
 import { isBlocking } from '../engine/runner.js';
-import type { Finding } from '../engine/types.js';
+import type { Finding } from '../core/types.js';
 import { countResult, formatErrorPlace, plural, subjectOf, summaryLine } from './common.js';
 import { markdownCode, markdownProse } from './markdown-escape.js';
 import { blastRadiusMermaid } from './mermaid.js';

@@ -1,7 +1,7 @@
 // The "blast radius" of destructive findings as a Mermaid flowchart: each finding's resource
 // points at the related resources it takes down with it (keys destroyed with a key ring, data
 // encrypted with a key). GitHub renders ```mermaid blocks in comments and job summaries.
-import type { RunResult } from '../engine/types.js';
+import type { RunResult } from '../core/types.js';
 import { formatLocation, subjectOf } from './common.js';
 import { mermaidLabel } from './markdown-escape.js';
 

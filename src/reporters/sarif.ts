@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps, IDE viewers). The tests validate
 // this output against the official OASIS schema in test/fixtures/sarif/.
 import { createHash } from 'node:crypto';
-import type { FileError, Finding, Location, RelatedLocation, RuleMeta, Severity } from '../engine/types.js';
+import type { FileError, Finding, Location, RelatedLocation, RuleMeta, Severity } from '../core/types.js';
 import { formatErrorPlace, stringifyJson, subjectOf } from './common.js';
 import type { Reporter } from './types.js';
 

@@ -8,7 +8,7 @@
 //   1 blocking finding (1 error) in 1 of 3 files; 0 suppressed; 0 files not understood
 import kleur from 'kleur';
 import { isBlocking } from '../engine/runner.js';
-import { SEVERITIES, type Finding, type RelatedLocation, type RunResult, type Severity } from '../engine/types.js';
+import { SEVERITIES, type Finding, type RelatedLocation, type RunResult, type Severity } from '../core/types.js';
 import { countResult, formatErrorPlace, formatLocation, subjectOf, summaryLine, visible } from './common.js';
 import type { Reporter, ReportOptions } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { Config } from '../engine/config.js';
-import type { RunResult } from '../engine/types.js';
+import type { RunResult } from '../core/types.js';
 
 export interface ReportOptions {
   /** ANSI colour (text format only). */

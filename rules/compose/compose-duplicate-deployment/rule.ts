@@ -1,5 +1,5 @@
-import { defineRule, type RuleContext } from '../../../src/engine/rule.js';
-import type { Location } from '../../../src/engine/types.js';
+import { defineRule, type RuleContext } from '../../../src/rule-api/rule.js';
+import type { Location } from '../../../src/core/types.js';
 import { imageRepository } from '../../../src/knowledge/ports.js';
 import { child, isCMap, keyOrValue, text, type ComposeProject, type ComposeService } from '../../../src/model/compose.js';
 

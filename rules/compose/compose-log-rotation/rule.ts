@@ -1,5 +1,5 @@
-import { defineRule } from '../../../src/engine/rule.js';
-import type { Location } from '../../../src/engine/types.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
+import type { Location } from '../../../src/core/types.js';
 import { describeShared, isCScalar, keyOrValue, locationKey, text } from '../../../src/model/compose.js';
 
 /** Drivers that keep logs in files on the host and need `max-size` to stop growing. */

@@ -1,4 +1,4 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import { imageRepository } from '../../../src/knowledge/ports.js';
 
 /**

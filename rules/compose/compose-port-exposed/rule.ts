@@ -1,4 +1,4 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import { sensitiveImage, sensitivePort } from '../../../src/knowledge/ports.js';
 import { text, type ComposePort } from '../../../src/model/compose.js';
 

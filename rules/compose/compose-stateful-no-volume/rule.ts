@@ -1,4 +1,4 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import { imageRepository } from '../../../src/knowledge/ports.js';
 import { keyOrValue, type ComposeService } from '../../../src/model/compose.js';
 import { STATEFUL_IMAGES, type StatefulImage } from './data-dirs.js';

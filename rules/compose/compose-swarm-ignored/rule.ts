@@ -1,4 +1,4 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import { isCScalar, keyOrValue } from '../../../src/model/compose.js';
 
 /**

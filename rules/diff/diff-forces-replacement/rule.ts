@@ -1,9 +1,9 @@
-import { defineRule } from '../../../src/engine/rule.js';
-import type { Location } from '../../../src/engine/types.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
+import type { Location } from '../../../src/core/types.js';
 import { replacementAttributes } from '../../../src/knowledge/replacement-attributes.js';
 import { isWhollyKnown } from '../../../src/parsers/hcl-eval.js';
-import { compareArgument, describeArgument, type ArgumentChange, type ResourcePair } from '../../../src/diff/model.js';
-import { isProtected, labelOf, lossOf } from '../../../src/diff/impact.js';
+import { compareArgument, describeArgument, type ArgumentChange, type ResourcePair } from '../../../src/model/diff.js';
+import { isProtected, labelOf, lossOf } from '../../../src/model/diff-impact.js';
 
 const messages = {
   replaced:

@@ -1,5 +1,5 @@
-import { defineRule } from '../../../src/engine/rule.js';
-import { isProtected, labelOf } from '../../../src/diff/impact.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
+import { isProtected, labelOf } from '../../../src/model/diff-impact.js';
 
 const messages = {
   removed:

@@ -1,8 +1,8 @@
-import { defineRule } from '../../../src/engine/rule.js';
-import { guardedBy, isProtected, labelOf, lossOf, movedBlock, subjectLabel } from '../../../src/diff/impact.js';
-import type { DiffModel, Disappeared } from '../../../src/diff/model.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
+import { guardedBy, isProtected, labelOf, lossOf, movedBlock, subjectLabel } from '../../../src/model/diff-impact.js';
+import type { DiffModel, Disappeared } from '../../../src/model/diff.js';
 import type { ModuleCall, Resource } from '../../../src/model/terraform.js';
-import { listAddresses } from '../../../src/knowledge/plan-blast-radius.js';
+import { listAddresses } from '../../../src/model/plan-blast-radius.js';
 
 const messages = {
   removed:

@@ -1,7 +1,7 @@
-import { defineRule } from '../../../src/engine/rule.js';
-import { guardedBy, movedBlock, subjectLabel } from '../../../src/diff/impact.js';
-import type { ExpansionMode, ExpandablePair, Readdressing } from '../../../src/diff/model.js';
-import { listAddresses } from '../../../src/knowledge/plan-blast-radius.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
+import { guardedBy, movedBlock, subjectLabel } from '../../../src/model/diff-impact.js';
+import type { ExpansionMode, ExpandablePair, Readdressing } from '../../../src/model/diff.js';
+import { listAddresses } from '../../../src/model/plan-blast-radius.js';
 
 const messages = {
   switched:

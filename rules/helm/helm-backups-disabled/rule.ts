@@ -1,4 +1,4 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import { DATA_STORES, isAuxiliary } from '../../../src/knowledge/helm-workloads.js';
 import type { HelmEntry } from '../../../src/model/helm.js';
 

@@ -1,5 +1,5 @@
-import { defineRule } from '../../../src/engine/rule.js';
-import type { Severity } from '../../../src/engine/types.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
+import type { Severity } from '../../../src/core/types.js';
 import { ADMIN_SERVICES, DATA_STORES, HOST_AGENTS, nameMatches } from '../../../src/knowledge/helm-workloads.js';
 import type { HelmEntry, HelmRelease } from '../../../src/model/helm.js';
 

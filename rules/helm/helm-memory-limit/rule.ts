@@ -1,4 +1,4 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import { JVM_HINT_KEYS, MEMORY_HUNGRY, isAuxiliary } from '../../../src/knowledge/helm-workloads.js';
 import type { HelmPath, HelmRelease } from '../../../src/model/helm.js';
 

@@ -1,4 +1,4 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 
 // Reported by the engine itself (src/engine/suppressions.ts), not by a check: this definition
 // gives the finding its metadata, docs and config switch.

@@ -1,7 +1,7 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import { CATEGORY_LABEL, type ResourceTypeTable } from '../../../src/knowledge/resource-types.js';
-import { whyDestroyed } from '../../../src/knowledge/plan-actions.js';
-import { heldBy, listAddresses } from '../../../src/knowledge/plan-blast-radius.js';
+import { whyDestroyed } from '../../../src/model/plan-actions.js';
+import { heldBy, listAddresses } from '../../../src/model/plan-blast-radius.js';
 import { KEY_CONTAINER_IDENTITY } from '../../../src/knowledge/plan-keys.js';
 import { configAddressOf, type PlanModel, type ResourceChange } from '../../../src/model/plan.js';
 import { isObject } from '../../../src/parsers/plan.js';

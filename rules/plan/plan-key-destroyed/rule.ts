@@ -1,8 +1,8 @@
-import { defineRule } from '../../../src/engine/rule.js';
-import type { RelatedLocation } from '../../../src/engine/types.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
+import type { RelatedLocation } from '../../../src/core/types.js';
 import { CATEGORY_LABEL } from '../../../src/knowledge/resource-types.js';
-import { whyDestroyed } from '../../../src/knowledge/plan-actions.js';
-import { encryptedWith, heldBy, listAddresses, type Dependent } from '../../../src/knowledge/plan-blast-radius.js';
+import { whyDestroyed } from '../../../src/model/plan-actions.js';
+import { encryptedWith, heldBy, listAddresses, type Dependent } from '../../../src/model/plan-blast-radius.js';
 import { KEY_DELETION_WINDOW, KEY_DISABLE } from '../../../src/knowledge/plan-keys.js';
 import type { PlanModel, ResourceChange } from '../../../src/model/plan.js';
 

@@ -1,4 +1,4 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import type { ResourceTypeTable } from '../../../src/knowledge/resource-types.js';
 import { PROTECTIONS, type Lowering, type Protection } from '../../../src/knowledge/plan-protection.js';
 import { formatPath, valueAt, type JsonPath, type ResourceChange } from '../../../src/model/plan.js';

@@ -1,6 +1,6 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import { CATEGORY_LABEL, STATEFUL } from '../../../src/knowledge/resource-types.js';
-import { whyDestroyed } from '../../../src/knowledge/plan-actions.js';
+import { whyDestroyed } from '../../../src/model/plan-actions.js';
 
 const messages = {
   deleted:

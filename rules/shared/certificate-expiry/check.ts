@@ -1,8 +1,8 @@
 // Judges certificate blocks found by any handler and reports them the same way everywhere.
-import type { RuleContext } from '../../../src/engine/rule.js';
-import type { Location, Position } from '../../../src/engine/types.js';
+import type { RuleContext } from '../../../src/rule-api/rule.js';
+import type { Location, Position } from '../../../src/core/types.js';
 import { expiryOn, type CertificateBlock } from '../../../src/parsers/pem.js';
-import type { MessageId, Options } from './rule.js';
+import type { MessageId, Options } from './spec.js';
 
 export interface CertificateSite {
   /** "`ingress.tls.crt` (default of chart web)": the value holding the certificates. */

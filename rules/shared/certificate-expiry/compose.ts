@@ -1,11 +1,11 @@
 // The compose handler of certificate-expiry: certificate files named by `secrets:`/`configs:`
 // (`file:`), inline `configs.<name>.content`, and PEM in environment values.
-import type { Handler, RuleContext } from '../../../src/engine/rule.js';
-import type { Location } from '../../../src/engine/types.js';
+import type { Handler, RuleContext } from '../../../src/rule-api/rule.js';
+import type { Location } from '../../../src/core/types.js';
 import { isCMap, isCScalar } from '../../../src/model/compose.js';
 import { decodeBase64Pem, findCertificates, PEM_BEGIN } from '../../../src/parsers/pem.js';
 import { locationIn, reportCertificates } from './check.js';
-import type { MessageId, Options } from './rule.js';
+import type { MessageId, Options } from './spec.js';
 
 export const checkCompose: Handler<'compose', MessageId, Options> = (project, ctx) => {
   for (const ref of project.fileReferences()) {

@@ -1,10 +1,10 @@
 // The helm handler of certificate-expiry: PEM in any string value, and base64-encoded PEM
 // (`tls.crt: LS0tLS1CRUdJTi...`), pointing at the BEGIN line inside the value when it is visible.
-import type { Handler } from '../../../src/engine/rule.js';
+import type { Handler } from '../../../src/rule-api/rule.js';
 import { decodeBase64Pem, findCertificates, PEM_BEGIN } from '../../../src/parsers/pem.js';
 import { hasUnresolvedVariable } from '../../../src/knowledge/images.js';
 import { reportCertificates } from './check.js';
-import type { MessageId, Options } from './rule.js';
+import type { MessageId, Options } from './spec.js';
 
 export const checkHelm: Handler<'helm', MessageId, Options> = (release, ctx) => {
   for (const e of release.walk()) {

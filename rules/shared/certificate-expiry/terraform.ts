@@ -1,11 +1,11 @@
 // The terraform handler of certificate-expiry: string values in `.tfvars` files (also inside
 // object values), pointing at the BEGIN line inside the string or heredoc.
 import { basename } from 'node:path';
-import type { Handler, RuleContext } from '../../../src/engine/rule.js';
+import type { Handler, RuleContext } from '../../../src/rule-api/rule.js';
 import type { Attribute } from '../../../src/model/terraform.js';
 import { decodeBase64Pem, findCertificates, PEM_BEGIN } from '../../../src/parsers/pem.js';
 import { locationIn, reportCertificates } from './check.js';
-import type { MessageId, Options } from './rule.js';
+import type { MessageId, Options } from './spec.js';
 
 export const checkTerraform: Handler<'terraform', MessageId, Options> = (module, ctx) => {
   for (const assignment of module.assignments) checkAttribute(assignment, `var.${assignment.name}`, ctx);

@@ -1,8 +1,8 @@
 // Compose handler of image-unpinned: each service's `image:`, after `${TAG}` interpolation.
-import type { Handler } from '../../../src/engine/rule.js';
+import type { Handler } from '../../../src/rule-api/rule.js';
 import { classifyTag } from '../../../src/knowledge/images.js';
 import { describeShared, locationKey, type ComposeImage } from '../../../src/model/compose.js';
-import type { MessageId, Options } from './rule.js';
+import type { MessageId, Options } from './spec.js';
 
 export const checkCompose: Handler<'compose', MessageId, Options> = (project, ctx) => {
   const swarm = project.swarmEvidence() !== undefined;

@@ -1,8 +1,8 @@
 // The helm handler of image-unpinned: image maps and `image:` strings anywhere in the merged values.
 // An empty tag the chart fills with its appVersion is pinned by the chart version: fine.
-import type { Handler } from '../../../src/engine/rule.js';
+import type { Handler } from '../../../src/rule-api/rule.js';
 import { classifyTag } from '../../../src/knowledge/images.js';
-import type { MessageId, Options } from './rule.js';
+import type { MessageId, Options } from './spec.js';
 
 export const checkHelm: Handler<'helm', MessageId, Options> = (release, ctx) => {
   for (const image of release.images()) {

@@ -1,11 +1,11 @@
 // Terraform handler of image-unpinned: container images in docker, kubernetes, Cloud Run, Azure
 // and ECS resources, Lambda image URIs, and helm_release `set` values for image tags.
-import type { Handler } from '../../../src/engine/rule.js';
-import type { Location } from '../../../src/engine/types.js';
+import type { Handler } from '../../../src/rule-api/rule.js';
+import type { Location } from '../../../src/core/types.js';
 import { classifyTag, hasUnresolvedVariable, parseImage } from '../../../src/knowledge/images.js';
 import type { Expr, ObjectExpr } from '../../../src/parsers/hcl-ast.js';
 import { isObject, type Attribute, type Block, type Resource, type Value } from '../../../src/model/terraform.js';
-import type { MessageId, Options } from './rule.js';
+import type { MessageId, Options } from './spec.js';
 
 interface ImageUse {
   /** The image reference, or a reference whose tag is known while the repository is not (`${var.repo}:latest`). */

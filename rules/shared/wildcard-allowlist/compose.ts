@@ -1,6 +1,6 @@
 // Compose handler of wildcard-allowlist: service environments, from `environment:` and env_file.
-import type { Handler } from '../../../src/engine/rule.js';
-import type { MessageId, Options } from './rule.js';
+import type { Handler } from '../../../src/rule-api/rule.js';
+import type { MessageId, Options } from './spec.js';
 
 /** Variable names that hold an allow list of addresses, hosts or origins. */
 const ALLOWLIST_NAME = /ALLOWED|ACCEPTED|TRUSTED|WHITE_?LIST|ALLOW_?LIST|CORS.*ORIGIN|_IPS$|_HOSTS$/i;

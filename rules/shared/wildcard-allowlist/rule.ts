@@ -1,14 +1,9 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import { checkCompose } from './compose.js';
 import { checkTerraform } from './terraform.js';
 
-export const messages = {
-  wildcard: '{{where}} sets the allow list `{{name}}` to `{{value}}`, which lets every address in and switches the protection off; list the addresses or ranges that need access instead.',
-} as const;
-export type MessageId = keyof typeof messages;
-export type Options = Record<string, never>;
+import { messages, type MessageId, type Options } from './spec.js';
 
-// Shared by Compose environments and Terraform attributes; each kind's handler is in its own file.
 export default defineRule<MessageId, Options>({
   id: 'wildcard-allowlist',
   severity: 'error',

@@ -1,12 +1,12 @@
 // Terraform handler of wildcard-allowlist: allow-list arguments (`accepted_ips`, `authorized_networks`,
 // `public_access_cidrs`, CORS origins...) and allow-list environment variables of containers and
 // functions set to `*`, `0.0.0.0/0` or `::/0`. Firewall rules are tf-firewall-open's business.
-import type { Handler } from '../../../src/engine/rule.js';
-import type { Location } from '../../../src/engine/types.js';
+import type { Handler } from '../../../src/rule-api/rule.js';
+import type { Location } from '../../../src/core/types.js';
 import { isAllowlistName, wildcardIn } from '../../../src/knowledge/terraform-allowlists.js';
 import type { Expr } from '../../../src/parsers/hcl-ast.js';
 import { isObject, type Attribute, type Body, type Resource, type Value } from '../../../src/model/terraform.js';
-import type { MessageId, Options } from './rule.js';
+import type { MessageId, Options } from './spec.js';
 
 interface Hit {
   path: string;

@@ -1,5 +1,5 @@
-import { defineRule } from '../../../src/engine/rule.js';
-import type { Location } from '../../../src/engine/types.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
+import type { Location } from '../../../src/core/types.js';
 import {
   ENVIRONMENT_TAG,
   ENVIRONMENT_VARIABLE,

@@ -1,5 +1,5 @@
-import { defineRule } from '../../../src/engine/rule.js';
-import type { Location } from '../../../src/engine/types.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
+import type { Location } from '../../../src/core/types.js';
 import { BOOT_SCRIPT_ATTRIBUTES, BOOT_SCRIPT_METADATA_KEYS, scriptProblems } from '../../../src/knowledge/terraform-scripts.js';
 import type { Attribute, Resource, TextLine } from '../../../src/model/terraform.js';
 

@@ -1,4 +1,4 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import { KEY_DELETION_WINDOW } from '../../../src/knowledge/plan-keys.js';
 
 const messages = {

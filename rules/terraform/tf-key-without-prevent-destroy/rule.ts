@@ -1,4 +1,4 @@
-import { defineRule } from '../../../src/engine/rule.js';
+import { defineRule } from '../../../src/rule-api/rule.js';
 import { CATEGORY_LABEL } from '../../../src/knowledge/resource-types.js';
 
 const messages = {

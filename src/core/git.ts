@@ -2,7 +2,7 @@
 // always with `core.quotepath=off` and NUL-separated output so any file name survives.
 import { execFile, execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { UsageError } from './engine/errors.js';
+import { UsageError } from './errors.js';
 
 const GIT_ENV = {
   ...process.env,

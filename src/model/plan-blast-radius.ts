@@ -1,10 +1,10 @@
 // Blast radius of a key: what is encrypted with it, and which keys die with a key container.
 // Found two ways, because either can be missing: references in the configuration (resolved
 // through variables, outputs and modules) and the key's identity (id, ARN) in other resources' values.
-import type { PlanModel, ResourceChange } from '../model/plan.js';
+import type { PlanModel, ResourceChange } from './plan.js';
 import { isObject } from '../parsers/plan.js';
-import type { ResourceTypeTable } from './resource-types.js';
-import { isEncryptionAttribute, isKeyAdministration, KEY_CONTAINER_LINKS } from './plan-keys.js';
+import type { ResourceTypeTable } from '../knowledge/resource-types.js';
+import { isEncryptionAttribute, isKeyAdministration, KEY_CONTAINER_LINKS } from '../knowledge/plan-keys.js';
 
 export interface Dependent {
   /** Instance address when the plan knows one, else the configuration address. */

@@ -2,9 +2,9 @@
 // a git revision or the index (read ahead through one `git cat-file --batch`), or the working
 // tree (the disk). Paths are absolute, rooted at the repository top.
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
-import { diskReader, type TerraformReader } from '../model/terraform.js';
-import { terraformFileKind } from '../parsers/hcl.js';
-import { GitError, nulFields, parseTree, type Git, type ObjectReader } from '../git.js';
+import { diskReader, type TerraformReader } from '../../model/terraform.js';
+import { terraformFileKind } from '../../parsers/hcl.js';
+import { GitError, nulFields, parseTree, type Git, type ObjectReader } from '../../core/git.js';
 
 /** Folder of a repository-relative path (`''` for the top). */
 export const dirOf = (path: string) => (posix.dirname(path) === '.' ? '' : posix.dirname(path));

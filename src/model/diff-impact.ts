@@ -3,11 +3,11 @@
 // replaced key), found in the head configuration.
 import { CATEGORY_LABEL, KEYS, STATEFUL, type ResourceTypeTable } from '../knowledge/resource-types.js';
 import { isEncryptionAttribute, isKeyAdministration, KEY_CONTAINER_LINKS } from '../knowledge/plan-keys.js';
-import { listAddresses } from '../knowledge/plan-blast-radius.js';
+import { listAddresses } from './plan-blast-radius.js';
 import { CONTAINER_ID_TEMPLATES, replacementAttributes } from '../knowledge/replacement-attributes.js';
-import type { RelatedLocation } from '../engine/types.js';
-import type { Body, Resource } from '../model/terraform.js';
-import { refersTo, type DiffModel, type ExpandablePair } from './model.js';
+import type { RelatedLocation } from '../core/types.js';
+import type { Body, Resource } from './terraform.js';
+import { refersTo, type DiffModel, type ExpandablePair } from './diff.js';
 
 /** Types whose loss the diff rules report: key material, key containers and stateful data. */
 export function isProtected(types: ResourceTypeTable, type: string): boolean {

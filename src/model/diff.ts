@@ -2,10 +2,10 @@
 // or the index). The diff rules query it: which resources kept their address (directly or through
 // a `moved` block), which disappeared, which instances a count/for_each change re-addresses.
 // Findings point into the head files; a resource that is gone can only point at its base block.
-import type { BaseModel, InlineSuppression } from '../engine/inputs.js';
+import type { BaseModel, InlineSuppression } from '../core/source.js';
 import type { Expr } from '../parsers/hcl-ast.js';
 import { deepEqual, isWhollyKnown } from '../parsers/hcl-eval.js';
-import { stripInstanceKeys, type Attribute, type Block, type Body, type ModuleCall, type Resource, type TerraformModule } from '../model/terraform.js';
+import { stripInstanceKeys, type Attribute, type Block, type Body, type ModuleCall, type Resource, type TerraformModule } from './terraform.js';
 
 /** A `moved { from = … to = … }` block of the head, with addresses made absolute. */
 export interface Move {

@@ -4,12 +4,14 @@
 // is a usage error (exit 2): a rule the user asked for never silently goes missing.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { extname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from './engine/errors.js';
-import { defineRule, type AnyRule } from './engine/rule.js';
-import { INPUT_KINDS, SEVERITIES } from './engine/types.js';
-import { importModule } from './dynamic-import.js';
+import { UsageError } from '../core/errors.js';
+import { defineRule, type AnyRule } from '../rule-api/rule.js';
+import { INPUT_KINDS, SEVERITIES } from '../core/types.js';
+import { importModule } from '../core/dynamic-import.js';
+import type { Config } from './config.js';
+import { BUILTIN_RULES } from '../../rules/index.js';
 
 const HANDLER_KEYS: string[] = [...INPUT_KINDS, 'project'];
 const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -143,3 +145,9 @@ function validateRule(value: unknown, label: string): AnyRule {
   return defineRule(value as Parameters<typeof defineRule>[0]) as AnyRule;
 }
 
+/** Built-in rules plus the plugins the config names (relative to the config file). */
+export async function rulesFor(config: Config, cwd: string): Promise<AnyRule[]> {
+  if (!config.plugins.length) return BUILTIN_RULES;
+  const plugins = await loadPlugins(config.plugins, config.source ? dirname(config.source) : cwd, BUILTIN_RULES);
+  return [...BUILTIN_RULES, ...plugins];
+}

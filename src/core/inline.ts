@@ -2,7 +2,7 @@
 //   # iac-guard-ignore <rule-id>: <reason> [until YYYY-MM-DD]
 // (`//` and `/* */` in HCL). Parsers find comments; this reads their text.
 
-import type { InlineSuppression } from './inputs.js';
+import type { InlineSuppression } from './source.js';
 import type { Range } from './types.js';
 
 export interface ParsedIgnore {

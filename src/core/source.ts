@@ -1,8 +1,6 @@
-// The seam between the runner and each input kind. An adapter says which files are its own,
-// how they group (a Terraform module is a folder, a Compose project is a file plus its overrides,
-// a Helm release is a chart's values files) and how a group becomes a model.
+// core: what every layer shares about inputs: a file the tool has read, how a group of files is
+// named, the options that change how files are read, and the shape every model has.
 import type { InputKind, Range } from './types.js';
-import type { ModelFor } from '../model/index.js';
 
 /** A file the runner has read. `path` is for display (as given or relative to cwd). */
 export interface SourceFile {
@@ -58,16 +56,6 @@ export interface InputGroup<K extends InputKind = InputKind> {
   kind: K;
   /** Files in the group, main file first. */
   files: SourceFile[];
-}
-
-export interface InputAdapter<K extends InputKind = InputKind> {
-  kind: K;
-  /** Cheap test by name and content; no full parse. */
-  claims(file: SourceFile): boolean;
-  /** Turns the claimed files into groups (one model each). */
-  group(files: SourceFile[], options: LoadOptions): InputGroup<K>[];
-  /** Parses a group. Throws ParseError for input it does not understand. */
-  load(group: InputGroup<K>, options: LoadOptions): Promise<ModelFor<K>> | ModelFor<K>;
 }
 
 /** Every model carries these, whatever its kind. */

@@ -1,6 +1,6 @@
 // Why terraform deletes or replaces something, in words: from `action_reason` and `replace_paths`.
-import type { ResourceChange } from '../model/plan.js';
-import { formatPath } from '../model/plan.js';
+import type { ResourceChange } from './plan.js';
+import { formatPath } from './plan.js';
 
 /** Terraform's `action_reason` values for deletes and replaces (Terraform 1.2+). */
 export const ACTION_REASONS: Record<string, string> = {

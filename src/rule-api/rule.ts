@@ -1,7 +1,7 @@
 // defineRule: the one way to write a rule, built-in or plugin.
 // A rule is metadata plus one handler per input kind it reads; `inputs` is derived from the
 // handlers so the two cannot disagree.
-import type { InputKind, Location, RelatedLocation, RuleDocs, Severity } from './types.js';
+import type { InputKind, Location, RelatedLocation, RuleDocs, Severity } from '../core/types.js';
 import type { ModelFor, ProjectInputs } from '../model/index.js';
 import type { ResourceTypeTable } from '../knowledge/resource-types.js';
 

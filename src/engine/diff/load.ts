@@ -4,16 +4,16 @@
 // folder pairs the diff rules use as fixtures.
 import { realpathSync } from 'node:fs';
 import { join, resolve, relative, sep, isAbsolute } from 'node:path';
-import { displayPath } from '../engine/discover.js';
-import { ParseError, UsageError } from '../engine/errors.js';
-import type { SourceFile } from '../engine/inputs.js';
-import type { AnyRule } from '../engine/rule.js';
-import type { FileError } from '../engine/types.js';
-import { diskReader, loadModuleFromFiles, type TerraformLoadOptions, type TerraformModule, type TerraformReader } from '../model/terraform.js';
-import { terraformFileKind } from '../parsers/hcl.js';
-import { Git } from '../git.js';
+import { displayPath } from '../../core/read.js';
+import { ParseError, UsageError } from '../../core/errors.js';
+import type { SourceFile } from '../../core/source.js';
+import type { AnyRule } from '../../rule-api/rule.js';
+import type { FileError } from '../../core/types.js';
+import { diskReader, loadModuleFromFiles, type TerraformLoadOptions, type TerraformModule, type TerraformReader } from '../../model/terraform.js';
+import { terraformFileKind } from '../../parsers/hcl.js';
+import { Git } from '../../core/git.js';
 import { changedFiles, locate, type BaseRevision, type FileChange } from './revisions.js';
-import { DiffModel } from './model.js';
+import { DiffModel } from '../../model/diff.js';
 import { absolute, dirOf, Snapshot, WorkingTree, type Side } from './sides.js';
 
 export interface DiffRequest {

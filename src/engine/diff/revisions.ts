@@ -1,7 +1,7 @@
 // What `iac-guard diff` asks git about revisions: the repository around the current folder, the
 // revision to compare with, and which files differ from it.
-import { UsageError } from '../engine/errors.js';
-import { GitError, nulFields, type Git, type GitResult, type ObjectReader } from '../git.js';
+import { UsageError } from '../../core/errors.js';
+import { GitError, nulFields, type Git, type GitResult, type ObjectReader } from '../../core/git.js';
 
 export interface BaseRevision {
   /** Commit (or tree, for a repository with no commit yet) to compare against. */
