@@ -61,7 +61,9 @@ const azureRule = (r: Record<string, unknown>): InboundRule[] => {
 /** Inbound allow rules of each firewall-like resource type, read from its values. */
 export const INBOUND_RULES: Record<string, Extractor> = {
   aws_security_group: (v) => list(v.ingress).map((r) => awsRule(r, 'cidr_blocks', 'ipv6_cidr_blocks')),
-  aws_security_group_rule: (v) => (v.type === 'ingress' ? [awsRule(v, 'cidr_blocks', 'ipv6_cidr_blocks')] : []),
+  // Only a rule that says `egress` is passed over: a missing, null or unknown `type` is read as the
+  // dangerous case (inbound), never skipped.
+  aws_security_group_rule: (v) => (v.type === 'egress' ? [] : [awsRule(v, 'cidr_blocks', 'ipv6_cidr_blocks')]),
   aws_vpc_security_group_ingress_rule: (v) => [awsRule(v, 'cidr_ipv4', 'cidr_ipv6')],
   google_compute_firewall: (v) => {
     if (v.disabled === true || (v.direction !== undefined && v.direction !== null && v.direction !== 'INGRESS')) return [];
@@ -127,13 +129,18 @@ export function publicStatements(policy: unknown): string[] {
   } catch {
     return [];
   }
-  const statements = isObject(doc) ? doc.Statement : undefined;
+  // `Statement` may be a list or one object; a document with no `Statement` but a `Principal` of its
+  // own is read as one bare statement. A statement counts as allowing unless it says `Deny`, and an
+  // empty `Condition` narrows nothing: what cannot be classified is the dangerous case.
+  const statements = isObject(doc) ? (doc.Statement ?? ('Principal' in doc ? doc : undefined)) : undefined;
   const all = Array.isArray(statements) ? statements : isObject(statements) ? [statements] : [];
   return all
     .filter(isObject)
-    .filter((s) => s.Effect === 'Allow' && !s.Condition && isEveryone(s.Principal))
+    .filter((s) => s.Effect !== 'Deny' && !narrows(s.Condition) && isEveryone(s.Principal))
     .map((s) => JSON.stringify({ Action: s.Action ?? s.NotAction, Resource: s.Resource ?? s.NotResource }));
 }
+
+const narrows = (condition: unknown) => condition !== undefined && condition !== null && !(isObject(condition) && Object.keys(condition).length === 0);
 
 function isEveryone(principal: unknown): boolean {
   if (principal === '*') return true;
