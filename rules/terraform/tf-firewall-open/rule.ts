@@ -79,8 +79,7 @@ function portSpecs(attrs: (Attribute | undefined)[], absentMeansAll: boolean): P
 }
 
 function googleFirewall(r: Resource): Inbound[] {
-  const direction = lower(r.attr('direction')?.value() ?? 'INGRESS');
-  if (direction !== 'ingress') return [];
+  if (lower(r.attr('direction')?.value()) === 'egress') return [];
   const ranges = r.attr('source_ranges');
   let world: string[];
   let at: Location;
@@ -137,6 +136,8 @@ function azureRule(body: Body): Inbound[] {
   return [{ world: worldIn(src), at: src.location, attribute: src.name, ports, protocol: ALL_PROTOCOLS.has(protocol) ? '' : protocol }];
 }
 
+// A direction or type that is missing or not known until apply (`type = var.kind`) is read as
+// inbound: only a rule that says it is outbound is passed over.
 function inboundRules(r: Resource): Inbound[] {
   switch (r.resourceType) {
     case 'google_compute_firewall':
@@ -144,7 +145,7 @@ function inboundRules(r: Resource): Inbound[] {
     case 'aws_security_group':
       return r.blocks('ingress').flatMap(awsInline);
     case 'aws_security_group_rule':
-      return lower(r.attr('type')?.value()) === 'ingress' ? awsInline(r) : [];
+      return lower(r.attr('type')?.value()) === 'egress' ? [] : awsInline(r);
     case 'aws_vpc_security_group_ingress_rule':
       return awsIngressRule(r);
     case 'azurerm_network_security_rule':
@@ -161,7 +162,7 @@ function inboundRules(r: Resource): Inbound[] {
       });
     case 'hcloud_firewall':
       return r.blocks('rule').flatMap((b) => {
-        if (lower(b.attr('direction')?.value()) !== 'in') return [];
+        if (lower(b.attr('direction')?.value()) === 'out') return [];
         const src = b.attr('source_ips');
         const world = worldIn(src);
         const protocol = lower(b.attr('protocol')?.value()) ?? '';
@@ -171,7 +172,7 @@ function inboundRules(r: Resource): Inbound[] {
         return [{ world, at: src!.location, attribute: 'source_ips', ports, protocol }];
       });
     case 'openstack_networking_secgroup_rule_v2': {
-      if (lower(r.attr('direction')?.value()) !== 'ingress') return [];
+      if (lower(r.attr('direction')?.value()) === 'egress') return [];
       const src = r.attr('remote_ip_prefix');
       const world = worldIn(src);
       if (!world.length) return [];
