@@ -1,14 +1,16 @@
-// Names that hold an allow list of addresses, hosts or origins (attributes and environment
-// variables alike), and the values that let everyone in.
+// Names that hold an allow list of network peers or principals (attributes and environment
+// variables alike), and the values that let everyone in. CORS origins are not such a list: `*`
+// there lets any web page read responses in a browser, but grants no peer access the service
+// would otherwise refuse, so `allowed_origins = ["*"]` is not reported.
 
 /** Words that say "these may come in". */
-const ALLOW_WORDS = new Set(['allowed', 'allow', 'accepted', 'accept', 'trusted', 'whitelist', 'whitelisted', 'allowlist', 'allowlisted', 'authorized', 'authorised', 'permitted', 'cors']);
+const ALLOW_WORDS = new Set(['allowed', 'allow', 'accepted', 'accept', 'trusted', 'whitelist', 'whitelisted', 'allowlist', 'allowlisted', 'authorized', 'authorised', 'permitted']);
 /** Words that say "addresses, hosts or origins". */
-const ADDRESS_WORDS = new Set(['ip', 'ips', 'ipv4', 'ipv6', 'cidr', 'cidrs', 'range', 'ranges', 'host', 'hosts', 'origin', 'origins', 'network', 'networks', 'address', 'addresses', 'source', 'sources', 'prefix', 'prefixes', 'principals', 'subnets', 'clients']);
+const ADDRESS_WORDS = new Set(['ip', 'ips', 'ipv4', 'ipv6', 'cidr', 'cidrs', 'range', 'ranges', 'host', 'hosts', 'network', 'networks', 'address', 'addresses', 'source', 'sources', 'prefix', 'prefixes', 'principals', 'subnets', 'clients']);
 /** Allow lists whose names carry no allow word. */
 const KNOWN = new Set(['source_ranges', 'load_balancer_source_ranges', 'public_access_cidrs', 'ip_rules', 'ip_range_filter', 'ip_whitelist', 'ip_allowlist']);
 
-/** `accepted_ips`, `ALLOWED_HOSTS`, `cors_allowed_origins`, `public_access_cidrs` → true; `allowed_methods` → false. */
+/** `accepted_ips`, `ALLOWED_HOSTS`, `public_access_cidrs` → true; `allowed_methods`, `cors_allowed_origins` → false. */
 export function isAllowlistName(name: string): boolean {
   let known = CACHE.get(name);
   if (known === undefined) {

@@ -2,8 +2,10 @@
 import type { Handler } from '../../../src/rule-api/rule.js';
 import type { MessageId, Options } from './spec.js';
 
-/** Variable names that hold an allow list of addresses, hosts or origins. */
-const ALLOWLIST_NAME = /ALLOWED|ACCEPTED|TRUSTED|WHITE_?LIST|ALLOW_?LIST|CORS.*ORIGIN|_IPS$|_HOSTS$/i;
+/** Variable names that hold an allow list of addresses or hosts (not CORS origins: see src/knowledge/terraform-allowlists.ts). */
+const ALLOWLIST_NAME = /ALLOWED|ACCEPTED|TRUSTED|WHITE_?LIST|ALLOW_?LIST|_IPS$|_HOSTS$/i;
+/** CORS settings: a browser policy for web pages, not a list of peers the service admits. */
+const CORS_NAME = /ORIGIN|CORS/i;
 /** WireGuard's AllowedIPs says which traffic goes through the tunnel, not who may connect. */
 const ROUTING_NOT_ACCESS = [{ image: /wireguard|wg-easy/i, name: /ALLOWED_?IPS/i }];
 /** Entries that let everyone in. */
@@ -13,7 +15,7 @@ export const checkCompose: Handler<'compose', MessageId, Options> = (project, ct
   for (const service of project.services()) {
     const image = service.image?.value ?? '';
     for (const v of service.environment) {
-      if (v.unresolved || v.value === undefined || !ALLOWLIST_NAME.test(v.name)) continue;
+      if (v.unresolved || v.value === undefined || !ALLOWLIST_NAME.test(v.name) || CORS_NAME.test(v.name)) continue;
       if (ROUTING_NOT_ACCESS.some((r) => r.image.test(image) && r.name.test(v.name))) continue;
       const entries = v.value.split(/[\s,;]+/).map((e) => e.replace(/^["']|["']$/g, '')).filter(Boolean);
       const wildcard = entries.find((e) => WILDCARDS.has(e));

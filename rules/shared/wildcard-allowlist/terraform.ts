@@ -1,5 +1,5 @@
 // Terraform handler of wildcard-allowlist: allow-list arguments (`accepted_ips`, `authorized_networks`,
-// `public_access_cidrs`, CORS origins...) and allow-list environment variables of containers and
+// `public_access_cidrs`...; not CORS origins) and allow-list environment variables of containers and
 // functions set to `*`, `0.0.0.0/0` or `::/0`. Firewall rules are tf-firewall-open's business.
 import type { Handler } from '../../../src/rule-api/rule.js';
 import type { Location } from '../../../src/core/types.js';
