@@ -30,6 +30,7 @@ import tfFirewallOpen from './terraform/tf-firewall-open/rule.js';
 import tfHostFirewallDisabled from './terraform/tf-host-firewall-disabled/rule.js';
 import tfKeyDeletionWindowShort from './terraform/tf-key-deletion-window-short/rule.js';
 import tfKeyWithoutPreventDestroy from './terraform/tf-key-without-prevent-destroy/rule.js';
+import tfModuleUnread from './terraform/tf-module-unread/rule.js';
 
 export const BUILTIN_RULES: AnyRule[] = [
   composeDuplicateDeployment,
@@ -62,6 +63,7 @@ export const BUILTIN_RULES: AnyRule[] = [
   tfHostFirewallDisabled,
   tfKeyDeletionWindowShort,
   tfKeyWithoutPreventDestroy,
+  tfModuleUnread,
 ];
 
 /** Folder of each rule relative to rules/, for docs and fixture tests. */
@@ -96,4 +98,5 @@ export const RULE_FOLDERS: Record<string, string> = {
   'tf-host-firewall-disabled': 'terraform/tf-host-firewall-disabled',
   'tf-key-deletion-window-short': 'terraform/tf-key-deletion-window-short',
   'tf-key-without-prevent-destroy': 'terraform/tf-key-without-prevent-destroy',
+  'tf-module-unread': 'terraform/tf-module-unread',
 };

@@ -487,6 +487,18 @@ export class ModuleCall {
     const v = this.block.attr('source')?.value();
     return typeof v === 'string' ? v : undefined;
   }
+
+  /**
+   * Why the module behind this call was not read, or undefined when it was (or when the call has
+   * no instances: `count = 0`, an empty `for_each`). Only local `./` and `../` sources are followed.
+   */
+  get unreadBecause(): 'no-literal-source' | 'absolute-path' | 'remote-source' | undefined {
+    if (this.child || !expands(this.block)) return undefined;
+    const source = this.source;
+    if (source === undefined) return 'no-literal-source';
+    if (isLocalSource(source)) return undefined; // a missing local folder is a ParseError at load
+    return source.startsWith('/') || /^[A-Za-z]:[\\/]/.test(source) ? 'absolute-path' : 'remote-source';
+  }
 }
 
 /** A folder of configuration files, parsed once. */

@@ -1,0 +1,45 @@
+// A module call whose module iac-guard cannot read is reported, never passed over in silence:
+// whatever that module creates, and whatever its inputs change, is outside the check.
+import { defineRule } from '../../../src/rule-api/rule.js';
+
+const messages = {
+  unread:
+    '{{address}} is not checked: its source `{{source}}` {{why}}, so the resources the module creates, and what a change to its inputs does to them, are not seen by this scan. To check it, vendor the module into the repository and call it with a `./` or `../` path, or scan a copy of the module with the same inputs.',
+  noLiteralSource:
+    '{{address}} is not checked: its `source` is not a plain string, so the module cannot be found and the resources it creates are not seen by this scan. Write the source as a literal path (terraform requires that too).',
+} as const;
+
+const WHY = {
+  'absolute-path': 'is an absolute path, which terraform copies at `terraform init` and iac-guard does not follow (it may not exist on this machine)',
+  'remote-source': 'is a registry, git or other remote source, which iac-guard does not download',
+} as const;
+
+export default defineRule<keyof typeof messages>({
+  id: 'tf-module-unread',
+  severity: 'warning',
+  category: 'coverage',
+  docs: {
+    summary: 'Module calls whose module iac-guard cannot read (remote, absolute-path or computed sources).',
+    why: 'A one-line change to a module call can destroy everything the module manages: the KMS key ring incident was an input of a module from another project that moved the ring and destroyed every key under it. When the module is not read, none of its resources are checked, and a clean result would be false confidence; this warning says which calls were not seen.',
+    fix: 'Vendor the module into the repository and call it by a relative path (`./modules/x`), so it is read with the inputs the call passes; or scan a root that calls a local copy.',
+    allow: 'Add `# iac-guard-ignore tf-module-unread: <reason>` above the module block (for a module you check elsewhere), or turn the rule off in `.iac-guard.yml`.',
+  },
+  messages,
+  check: {
+    terraform(model, ctx) {
+      const seen = new Set<string>();
+      for (const call of model.moduleCalls()) {
+        const because = call.unreadBecause;
+        if (!because) continue;
+        const sourceAttr = call.block.attr('source');
+        const at = sourceAttr ? sourceAttr.valueLocation : call.block.location;
+        // A module called by a module that is called several times: one finding per source line.
+        const key = `${at.file}:${at.range.start.line}:${at.range.start.column}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (because === 'no-literal-source') ctx.report({ messageId: 'noLiteralSource', at, resource: call.address, data: { address: call.address } });
+        else ctx.report({ messageId: 'unread', at, resource: call.address, data: { address: call.address, source: call.source ?? '', why: WHY[because] } });
+      }
+    },
+  },
+});
