@@ -22,6 +22,8 @@ interface Expected {
   resource?: string;
   path?: string;
   severity?: string;
+  /** The finding's file, when it is not the fixture itself (a module's file, an env_file). */
+  file?: string;
 }
 
 export async function runFixture(ruleId: string, target: string) {
@@ -73,6 +75,7 @@ for (const rule of BUILTIN_RULES) {
             ...(e?.resource ? { resource: f.resource } : {}),
             ...(e?.path ? { path: f.path } : {}),
             ...(e?.severity ? { severity: f.severity } : {}),
+            ...(e?.file ? { file: f.location.file } : {}),
           };
         };
         const sort = <T extends { line: number; column: number }>(xs: T[]) =>

@@ -24,8 +24,15 @@ const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
 
 type Report = (messageId: keyof typeof messages, data: Record<string, string | number>, at: Location, severity?: 'warning') => void;
 
+/**
+ * Written and not null: `replicate_source_db = var.source` whose variable defaults to null (as in
+ * terraform-aws-modules/rds) leaves the argument unset, so the database is a primary and needs its
+ * own backups. A value unknown until apply still counts as set.
+ */
+const isSet = (r: Resource, name: string) => r.has(name) && r.attr(name)?.value() !== null;
+
 function checkAws(r: Resource, report: Report): void {
-  const replica = r.has('replicate_source_db') || r.has('replication_source_identifier') || r.has('global_cluster_identifier');
+  const replica = isSet(r, 'replicate_source_db') || isSet(r, 'replication_source_identifier') || isSet(r, 'global_cluster_identifier');
   const retention = r.attr('backup_retention_period');
   if (retention?.value() === 0 && !replica) {
     report('noBackups', { state: `sets backup_retention_period = ${retention.describe()}`, fix: `Set backup_retention_period to ${MIN_BACKUP_DAYS} or more.` }, retention.location);
@@ -46,7 +53,7 @@ function checkCloudSql(r: Resource, report: Report): void {
     report('noDeletionProtection', { state: `sets deletion_protection = ${protection.describe()}` }, protection.location, 'warning');
   }
   // Replicas cannot have backups of their own; the primary's backups cover them.
-  if (r.has('master_instance_name') || r.has('replica_configuration')) return;
+  if (isSet(r, 'master_instance_name') || isSet(r, 'replica_configuration')) return;
   const settings = r.block('settings');
   if (!settings || settings.dynamic) return;
   const backup = settings.block('backup_configuration');
