@@ -99,19 +99,55 @@ export interface ExposureSwitch {
   what: string;
   /** Also a finding when a new resource is created exposed (not only when an existing one changes). */
   onCreate?: boolean;
+  /**
+   * Exposed values ranked from least to most exposing, each with its own words: a change up the
+   * ranks (`public-read` → `public-read-write`) widens exposure even though both are public.
+   */
+  levels?: { value: string; what: string }[];
 }
 
+/** How exposing a value is: -1 when it does not expose, else its rank (0 for an unranked switch). */
+export function exposureRank(s: ExposureSwitch, v: unknown): number {
+  if (s.levels) return typeof v === 'string' ? s.levels.findIndex((l) => l.value === v) : -1;
+  const exposed = Array.isArray(s.exposed) ? typeof v === 'string' && s.exposed.includes(v) : v === s.exposed;
+  return exposed ? 0 : -1;
+}
+
+/** The words for an exposed value: its level's, or the switch's. */
+export const exposureWhat = (s: ExposureSwitch, v: unknown): string => s.levels?.find((l) => l.value === v)?.what ?? s.what;
+
 export const EXPOSURE_SWITCHES: ExposureSwitch[] = [
-  { types: ['aws_db_instance', 'aws_rds_cluster_instance', 'aws_redshift_cluster', 'aws_dms_replication_instance'], attribute: 'publicly_accessible', exposed: true, what: 'reachable from the internet', onCreate: true },
+  { types: ['aws_db_instance', 'aws_rds_cluster_instance', 'aws_redshift_cluster', 'aws_dms_replication_instance'], attribute: 'publicly_accessible', exposed: true, what: 'given a public address (reachable from the internet wherever its security groups allow)', onCreate: true },
   { types: ['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block'], attribute: 'block_public_acls', exposed: false, what: 'open to public ACLs' },
   { types: ['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block'], attribute: 'ignore_public_acls', exposed: false, what: 'subject to public ACLs again' },
   { types: ['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block'], attribute: 'block_public_policy', exposed: false, what: 'open to public bucket policies' },
   { types: ['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block'], attribute: 'restrict_public_buckets', exposed: false, what: 'reachable through public bucket policies' },
-  { types: ['aws_s3_bucket', 'aws_s3_bucket_acl'], attribute: 'acl', exposed: ['public-read', 'public-read-write', 'authenticated-read'], what: 'readable by anyone', onCreate: true },
+  {
+    types: ['aws_s3_bucket', 'aws_s3_bucket_acl'],
+    attribute: 'acl',
+    exposed: ['authenticated-read', 'public-read', 'public-read-write'],
+    what: 'readable by anyone',
+    onCreate: true,
+    levels: [
+      { value: 'authenticated-read', what: 'readable by anyone with an AWS account' },
+      { value: 'public-read', what: 'readable by anyone' },
+      { value: 'public-read-write', what: 'writable by anyone, so anyone can add, overwrite and delete its objects' },
+    ],
+  },
   { types: ['google_storage_bucket'], attribute: 'public_access_prevention', exposed: ['inherited', 'unspecified'], what: 'allowed to be made public' },
   { types: ['azurerm_storage_account'], attribute: 'allow_nested_items_to_be_public', exposed: true, what: 'allowed to serve public blobs' },
   { types: ['azurerm_storage_account'], attribute: 'allow_blob_public_access', exposed: true, what: 'allowed to serve public blobs' },
-  { types: ['azurerm_storage_container'], attribute: 'container_access_type', exposed: ['blob', 'container'], what: 'readable by anyone', onCreate: true },
+  {
+    types: ['azurerm_storage_container'],
+    attribute: 'container_access_type',
+    exposed: ['blob', 'container'],
+    what: 'readable by anyone',
+    onCreate: true,
+    levels: [
+      { value: 'blob', what: 'readable by anyone who has a blob URL' },
+      { value: 'container', what: 'readable and listable by anyone' },
+    ],
+  },
 ];
 
 /** IAM members that mean "anyone" in Google Cloud. */

@@ -2,6 +2,8 @@ import { defineRule } from '../../../src/rule-api/rule.js';
 import {
   deletionOpens,
   EXPOSURE_SWITCHES,
+  exposureRank,
+  exposureWhat,
   INBOUND_RULES,
   isWorld,
   POLICY_ATTRIBUTES,
@@ -17,8 +19,8 @@ const messages = {
     '{{address}} opens {{ports}} to the whole internet ({{sources}}), which it did not allow before: anyone can now reach that service and try to break in. Limit the source to the addresses that need it (a VPN, office or load balancer range).',
   barrierRemoved: '{{address}} will be deleted, and {{effect}}: traffic or access it kept out gets through. Keep it, or replace it with an equivalent rule in the same change.',
   denyDisabled: '{{address}} disables a deny rule (disabled: {{change}}): the traffic it blocked gets through. Keep it enabled, or replace it with an equivalent rule in the same change.',
-  madePublic: '{{address}} becomes {{what}} ({{attribute}}: {{change}}): its data can be read or changed from the internet. Keep {{attribute}} at {{before}}, and grant access to specific identities instead.',
-  createdPublic: '{{address}} is created {{what}} ({{attribute}} = {{after}}): its data can be read or changed from the internet. Make it private, and grant access to specific identities instead.',
+  madePublic: '{{address}} becomes {{what}} ({{attribute}}: {{change}}). Keep {{attribute}} at {{before}}, and grant access to specific identities instead.',
+  createdPublic: '{{address}} is created {{what}} ({{attribute}} = {{after}}). Make it private, and grant access to specific identities instead.',
   publicMember: '{{address}} grants {{members}} access: that means anyone on the internet (or any Google account). Grant the role to specific users, groups or service accounts instead.',
   publicPolicy:
     '{{address}} sets a policy ({{attribute}}) that allows anyone (`"Principal": "*"` with no condition) to {{actions}}. Name the accounts or roles that need access, or add a condition (source VPC, organization) that narrows it.',
@@ -121,19 +123,21 @@ export default defineRule<keyof typeof messages, Options>({
         for (const s of EXPOSURE_SWITCHES) {
           if (!s.types.includes(change.type)) continue;
           const path = [s.attribute];
-          const isExposed = (v: unknown) => (Array.isArray(s.exposed) ? typeof v === 'string' && s.exposed.includes(v) : v === s.exposed);
           const before = change.valueBefore(path);
           const after = change.valueAfter(path);
-          if (!isExposed(after) || change.isSensitive(path, 'after')) continue;
-          const wasSafe = change.action === 'create' ? s.onCreate === true : before !== null && before !== undefined && !isExposed(before);
-          if (!wasSafe) continue;
+          const rank = exposureRank(s, after);
+          if (rank < 0 || change.isSensitive(path, 'after')) continue;
+          // Widened: from a safe value to an exposed one, or up the ranks within exposed values.
+          const widened = change.action === 'create' ? s.onCreate === true : before !== null && before !== undefined && exposureRank(s, before) < rank;
+          if (!widened) continue;
+          const what = exposureWhat(s, after);
           if (change.action === 'create') {
-            ctx.report({ ...base(), messageId: 'createdPublic', data: { address, what: s.what, attribute: s.attribute, after: change.display(path, 'after') } });
+            ctx.report({ ...base(), messageId: 'createdPublic', data: { address, what, attribute: s.attribute, after: change.display(path, 'after') } });
           } else {
             ctx.report({
               ...base(),
               messageId: 'madePublic',
-              data: { address, what: s.what, attribute: s.attribute, change: change.displayChange(path), before: change.display(path, 'before') },
+              data: { address, what, attribute: s.attribute, change: change.displayChange(path), before: change.display(path, 'before') },
             });
           }
         }
