@@ -90,31 +90,28 @@ export function deletionOpens(type: string, before: Record<string, unknown>): st
   return undefined;
 }
 
-/** A boolean that, turned on (or off), exposes the resource. */
-export interface ExposureSwitch {
+/**
+ * A setting that exposes the resource: either one value (or a set of equally exposing values) with
+ * one description, or `levels`, exposed values ranked from least to most exposing, each with its
+ * own words, so a change up the ranks (`public-read` → `public-read-write`) widens exposure even
+ * though both are public.
+ */
+export type ExposureSwitch = {
   types: string[];
   attribute: string;
-  /** The value that exposes. */
-  exposed: boolean | string[];
-  what: string;
   /** Also a finding when a new resource is created exposed (not only when an existing one changes). */
   onCreate?: boolean;
-  /**
-   * Exposed values ranked from least to most exposing, each with its own words: a change up the
-   * ranks (`public-read` → `public-read-write`) widens exposure even though both are public.
-   */
-  levels?: { value: string; what: string }[];
-}
+} & ({ exposed: boolean | string[]; what: string } | { levels: { value: string; what: string }[] });
 
 /** How exposing a value is: -1 when it does not expose, else its rank (0 for an unranked switch). */
 export function exposureRank(s: ExposureSwitch, v: unknown): number {
-  if (s.levels) return typeof v === 'string' ? s.levels.findIndex((l) => l.value === v) : -1;
+  if ('levels' in s) return s.levels.findIndex((l) => l.value === v);
   const exposed = Array.isArray(s.exposed) ? typeof v === 'string' && s.exposed.includes(v) : v === s.exposed;
   return exposed ? 0 : -1;
 }
 
-/** The words for an exposed value: its level's, or the switch's. */
-export const exposureWhat = (s: ExposureSwitch, v: unknown): string => s.levels?.find((l) => l.value === v)?.what ?? s.what;
+/** The words for an exposed value. */
+export const exposureWhat = (s: ExposureSwitch, v: unknown): string => ('levels' in s ? (s.levels.find((l) => l.value === v)?.what ?? '') : s.what);
 
 export const EXPOSURE_SWITCHES: ExposureSwitch[] = [
   { types: ['aws_db_instance', 'aws_rds_cluster_instance', 'aws_redshift_cluster', 'aws_dms_replication_instance'], attribute: 'publicly_accessible', exposed: true, what: 'given a public address (reachable from the internet wherever its security groups allow)', onCreate: true },
@@ -125,8 +122,6 @@ export const EXPOSURE_SWITCHES: ExposureSwitch[] = [
   {
     types: ['aws_s3_bucket', 'aws_s3_bucket_acl'],
     attribute: 'acl',
-    exposed: ['authenticated-read', 'public-read', 'public-read-write'],
-    what: 'readable by anyone',
     onCreate: true,
     levels: [
       { value: 'authenticated-read', what: 'readable by anyone with an AWS account' },
@@ -140,8 +135,6 @@ export const EXPOSURE_SWITCHES: ExposureSwitch[] = [
   {
     types: ['azurerm_storage_container'],
     attribute: 'container_access_type',
-    exposed: ['blob', 'container'],
-    what: 'readable by anyone',
     onCreate: true,
     levels: [
       { value: 'blob', what: 'readable by anyone who has a blob URL' },

@@ -3,7 +3,7 @@
 // functions set to `*`, `0.0.0.0/0` or `::/0`. Firewall rules are tf-firewall-open's business.
 import type { Handler } from '../../../src/rule-api/rule.js';
 import type { Location } from '../../../src/core/types.js';
-import { isAllowlistName, wildcardIn } from '../../../src/knowledge/terraform-allowlists.js';
+import { isAllowlistName, wildcardIn } from '../../../src/knowledge/allowlists.js';
 import type { Expr } from '../../../src/parsers/hcl-ast.js';
 import { isObject, type Attribute, type Body, type Resource, type Value } from '../../../src/model/terraform.js';
 import type { MessageId, Options } from './spec.js';
