@@ -7,6 +7,7 @@ import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile 
 import type { InputAdapter } from './adapter.js';
 import type { Location } from '../core/types.js';
 import { parseImage, type ImageRef } from '../knowledge/images.js';
+import { oneShotReason } from '../knowledge/compose-lifetimes.js';
 import { loadCompose, type EnvSetting, type FileReference, type LoadedCompose } from '../parsers/compose-load.js';
 import { child, isCMap, isCScalar, isCSeq, keyOrValue, text, type CMap, type CNode } from '../parsers/compose-tree.js';
 import { parsePort, parseVolume, type ComposePort, type ComposeVolume } from '../parsers/compose-values.js';
@@ -169,6 +170,28 @@ export class ComposeProject implements BaseModel {
     return this.serviceList.find((s) => s.name === name);
   }
 
+  /**
+   * Why a service runs once and exits (an initialiser, a migration, a setup profile, a
+   * no-op build holder), or undefined when it looks long-running.
+   */
+  oneShotReason(service: ComposeService): string | undefined {
+    const awaitedBy = this.serviceList
+      .filter((s) => s !== service && text(s.get('depends_on', service.name, 'condition')) === 'service_completed_successfully')
+      .map((s) => s.name);
+    const profiles = service.get('profiles');
+    const replicas = text(service.get('deploy', 'replicas')) ?? text(service.get('scale'));
+    return oneShotReason({
+      name: service.name,
+      profiles: isCSeq(profiles) ? profiles.items.map(text).filter((p): p is string => p !== undefined) : [],
+      ...optional('restart', text(service.get('restart'))),
+      ...optional('command', service.command('command')),
+      ...optional('entrypoint', service.command('entrypoint')),
+      ...(replicas !== undefined && /^\d+$/.test(replicas) ? { replicas: Number(replicas) } : {}),
+      serves: service.ports.length > 0 || service.has('expose') || service.has('healthcheck'),
+      awaitedToCompleteBy: awaitedBy,
+    });
+  }
+
   /** A top-level setting (`get('networks', 'backend', 'driver')`). */
   get(...keys: string[]): CNode | undefined {
     return child(this.loaded.root, ...keys);
@@ -216,6 +239,9 @@ export function describeShared(paths: string[], suffix: string): string {
   const own = `\`${first}${suffix}\``;
   return rest.length ? `${own} (also ${rest.join(', ')}, through a YAML anchor)` : own;
 }
+
+const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
 
 /** Compose lowercases the project name and keeps letters, digits, `-` and `_`. */
 function projectName(raw: string): string {

@@ -1,5 +1,6 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
 import type { Location } from '../../../src/core/types.js';
+import { basename } from 'node:path';
 import { describeShared, isCScalar, keyOrValue, locationKey, text } from '../../../src/model/compose.js';
 
 /** Drivers that keep logs in files on the host and need `max-size` to stop growing. */
@@ -10,8 +11,8 @@ export default defineRule({
   severity: 'error',
   category: 'availability',
   docs: {
-    summary: 'A Compose service logs through `json-file` (the default) with no `max-size`.',
-    why: 'Docker keeps every line a container prints in a json-file on the host and, unless told otherwise, never rotates it. A chatty or crash-looping service fills the disk; then the host stops, and the monitoring running on it stops with it, so nobody is told.',
+    summary: 'A long-running Compose service logs through `json-file` (the default) with no `max-size`.',
+    why: 'Docker keeps every line a container prints in a json-file on the host and, unless told otherwise, never rotates it. A chatty or crash-looping service fills the disk; then the host stops, and the monitoring running on it stops with it, so nobody is told. Only long-running services are checked: a service that runs once and exits is left alone (another service waits for it with `condition: service_completed_successfully`, it has `restart: "no"`, it is scaled to 0, its command is a no-op such as `true`, it runs only under a job profile such as `setup`, `init`, `migrate`, `tools`, `debug` or `test`, or its name says it is a job, such as `*-init`, `*-migrate`, `*-setup`, `*-cli`, with no restart policy), and so are `podman-compose` files, which Podman runs with its own log drivers.',
     fix: 'Give each service (or an `x-logging` anchor they share) `logging: { driver: json-file, options: { max-size: "10m", max-file: "3" } }`, or use the `local` driver, which rotates by default.',
     allow: 'If `/etc/docker/daemon.json` already sets `log-opts.max-size` on every host, set `rules: { compose-log-rotation: { options: { daemonRotatesLogs: true } } }`. For one service: `# iac-guard-ignore compose-log-rotation: <reason>` above it.',
   },
@@ -28,10 +29,14 @@ export default defineRule({
   check: {
     compose(project, ctx) {
       if (ctx.options.daemonRotatesLogs) return;
+      // podman-compose runs containers under Podman, whose log drivers are not Docker's json-file.
+      if (/^podman-compose/i.test(basename(project.mainFile))) return;
       // Services sharing an anchored `logging:` (x-logging) get one finding at the anchor.
       const unbounded = new Map<string, { at: Location; path: string; driver: string; services: string[] }>();
       for (const service of project.services()) {
         if (service.isFragment) continue;
+        // A job that prints a few lines and exits cannot fill a disk.
+        if (project.oneShotReason(service)) continue;
         const logging = service.get('logging');
         if (!logging) {
           ctx.report({ messageId: 'noLogging', data: { path: `\`${service.path}\`` }, at: service.at, path: service.path });

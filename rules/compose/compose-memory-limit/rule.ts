@@ -37,7 +37,8 @@ export default defineRule({
     compose(project, ctx) {
       for (const service of project.services()) {
         const image = service.image;
-        if (!image?.ref) continue;
+        // A job that runs once and exits does not hold memory under load.
+        if (!image?.ref || project.oneShotReason(service)) continue;
         const known = MEMORY_HUNGRY.find((m) => m.pattern.test(imageRepository(image.value)));
         if (!known) continue;
         if (service.get('deploy', 'resources', 'limits', 'memory') || service.has('mem_limit')) continue;

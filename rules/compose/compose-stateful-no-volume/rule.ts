@@ -22,6 +22,8 @@ export default defineRule({
       for (const service of project.services()) {
         const image = service.image;
         if (!image?.ref || service.has('volumes_from')) continue;
+        // A setup or migration job run from a database image keeps no data of its own.
+        if (project.oneShotReason(service)) continue;
         const repo = imageRepository(image.value);
         const known = STATEFUL_IMAGES.find((s) => s.pattern.test(repo));
         if (!known || !isStateful(known, service)) continue;
