@@ -28,7 +28,8 @@ interface Expected {
 
 export async function runFixture(ruleId: string, target: string) {
   const cfgFile = join(target, '.iac-guard.yml');
-  const config = existsSync(cfgFile) ? loadConfig(cfgFile) : { ...DEFAULT_CONFIG };
+  // Fixtures sit under rules/**/fixtures/: judge them as deployments, not as example files.
+  const config = { ...(existsSync(cfgFile) ? loadConfig(cfgFile) : DEFAULT_CONFIG), devFiles: 'strict' as const };
   const load = { cwd: ROOT, vars: {}, varFiles: [], helmValues: [], env: {}, ...(config.compose.target ? { composeTarget: config.compose.target } : {}) };
   return run({
     // A diff rule's fixture is a base/ + head/ pair of one Terraform root, not a target to scan.

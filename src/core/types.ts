@@ -48,6 +48,8 @@ export interface Finding {
   related?: RelatedLocation[];
   suppressed: boolean;
   suppression?: Suppression;
+  /** Set when the engine lowered the severity (a finding in an example, test or dev file). */
+  relaxed?: { from: Severity; reason: string };
 }
 
 export interface RelatedLocation {

@@ -37,6 +37,8 @@ export interface Config {
   plugins: string[];
   compose: { target?: 'compose' | 'swarm' };
   helm: { values: string[] };
+  /** `relax`: errors in example, test and dev files are reported as warnings; `strict`: as errors. */
+  devFiles: 'relax' | 'strict';
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -49,6 +51,7 @@ export const DEFAULT_CONFIG: Config = {
   plugins: [],
   compose: {},
   helm: { values: [] },
+  devFiles: 'relax',
 };
 
 // ---- the shape, as a tiny schema language that maps 1:1 onto JSON Schema ----
@@ -77,6 +80,11 @@ export const CONFIG_SHAPE: Shape = {
       type: 'string',
       enum: ['error', 'warning', 'never'],
       description: 'Lowest severity that fails the run (exit 1). Default: error.',
+    },
+    'dev-files': {
+      type: 'string',
+      enum: ['relax', 'strict'],
+      description: 'Findings in examples, tests, docs and local-development files (examples/, test/, compose.dev.yml, a header saying "for local development"): relax (default) reports their errors as warnings with the reason; strict blocks them like any other file.',
     },
     rules: {
       type: 'map',
@@ -398,5 +406,6 @@ export function parseConfig(text: string, displayPath: string, source?: string):
       ...(compose.target ? { target: compose.target as 'compose' | 'swarm' } : {}),
     },
     helm: { values: (helm.values ?? []) as string[] },
+    devFiles: (r['dev-files'] as Config['devFiles'] | undefined) ?? 'relax',
   };
 }

@@ -11,6 +11,7 @@ import type { AnyRule } from '../rule-api/rule.js';
 import { checkModel, errMessage, ruleContext, toFileError, type ActiveRule, type CheckSettings } from './check.js';
 import { CheckedGroup, checkTerraformAhead, withoutTerraform } from './parallel.js';
 import { applySuppressions } from './suppressions.js';
+import { relaxDevFindings } from './dev-files.js';
 import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity } from '../core/types.js';
 import { linkPlansToSources } from './plan-sources.js';
 import { ADAPTERS, type PlanModel, type TerraformModule, type ProjectInputs, type ScannedKind } from '../model/index.js';
@@ -192,6 +193,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
 
   // 4. Rules, rule by rule over the models in order (a checked group hands over what it found).
   const raw: Finding[] = [];
+  // A plan is what is about to be applied, wherever it is kept: its findings are never relaxed.
+  const fromPlans = new WeakSet<Finding>();
   const project: ProjectInputs = { plan: [], terraform: [], compose: [], helm: [], diff: [] };
   for (const m of models) if (!(m instanceof CheckedGroup)) (project[m.kind] as AnyModel[]).push(m);
   const projectInputs = models.some((m) => m instanceof CheckedGroup) ? withoutTerraform(project) : project;
@@ -199,7 +202,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   for (const [i, a] of active.entries()) {
     for (const m of models) {
       if (!(m instanceof CheckedGroup)) {
+        const before = raw.length;
         checkModel(a, m, settings, { findings: raw, errors });
+        if (m.kind === 'plan') for (const f of raw.slice(before)) fromPlans.add(f);
         continue;
       }
       const out = m.output(i);
@@ -220,7 +225,15 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const inline = [...models, ...sourceOnly].flatMap((m) => m.inlineSuppressions);
   const resolveId = makeIdResolver(opts.rules);
   const configDisplay = config.source ? relativeTo(opts.cwd, config.source) : undefined;
-  const { findings, extra } = applySuppressions(raw, config.allow, inline, opts.today, resolveId, configDisplay);
+  const relaxed = config.devFiles === 'strict'
+    ? raw
+    : relaxDevFindings(raw, {
+        cwd: opts.cwd,
+        texts: new Map(sources.map(({ file }) => [file.path, file.text])),
+        targets: new Map(sources.map(({ d }) => [d.path, d.target])),
+        fromPlans,
+      });
+  const { findings, extra } = applySuppressions(relaxed, config.allow, inline, opts.today, resolveId, configDisplay);
   // The engine's own findings (expired or invalid suppressions) obey config like any rule's.
   for (const x of extra) {
     const a = active.find((r) => r.rule.id === x.ruleId);

@@ -13,6 +13,8 @@ export interface Counts {
   /** Neither blocking nor suppressed (e.g. warnings under `--fail-on error`). */
   nonBlocking: number;
   suppressed: number;
+  /** Lowered from error to warning because they are in example, test or dev files. */
+  relaxed: number;
   errors: number;
   filesNotUnderstood: number;
   filesWithBlocking: number;
@@ -32,6 +34,7 @@ export function countResult(result: RunResult, failOn: ReportOptions['failOn']):
     blocking: blocking.length,
     nonBlocking: result.findings.length - blocking.length - suppressed,
     suppressed,
+    relaxed: result.findings.filter((f) => f.relaxed && !f.suppressed).length,
     errors: result.errors.length,
     filesNotUnderstood: errorFiles.size,
     filesWithBlocking: new Set(blocking.map((f) => f.location.file)).size,
@@ -53,6 +56,7 @@ export function summaryLine(c: Counts): string {
     return [
       `${plural(c.blocking, 'blocking finding')} (${bySeverity}) in ${c.filesWithBlocking} of ${plural(c.files, 'file')}`,
       ...(c.nonBlocking ? [`${c.nonBlocking} not blocking`] : []),
+      ...(c.relaxed ? [relaxedNote(c.relaxed)] : []),
       `${c.suppressed} suppressed`,
       `${plural(c.filesNotUnderstood, 'file')} not understood`,
     ].join('; ');
@@ -60,10 +64,17 @@ export function summaryLine(c: Counts): string {
   return [
     `No blocking findings in ${plural(c.files, 'file')}`,
     ...(c.nonBlocking ? [`${c.nonBlocking} not blocking`] : []),
+    ...(c.relaxed ? [relaxedNote(c.relaxed)] : []),
     ...(c.suppressed ? [`${c.suppressed} suppressed`] : []),
     ...(c.filesNotUnderstood ? [`${plural(c.filesNotUnderstood, 'file')} not understood`] : []),
   ].join('; ');
 }
+
+const relaxedNote = (n: number) => `${plural(n, 'error')} in example, test or dev files reported as ${n === 1 ? 'a warning' : 'warnings'}`;
+
+/** Why a finding is a warning rather than an error, for formats that have only the message to say it in. */
+export const relaxedSuffix = (f: Finding): string =>
+  f.relaxed ? ` (${f.severity} here, not ${f.relaxed.from}: ${f.relaxed.reason}; \`dev-files: strict\` blocks it)` : '';
 
 /** `file:line:col` (1-based). */
 export const formatLocation = (l: Location) => `${l.file}:${l.range.start.line}:${l.range.start.column}`;

@@ -5,7 +5,7 @@
 // command early or start a new one.
 import { isBlocking } from '../engine/runner.js';
 import type { FileError, Finding, Severity } from '../core/types.js';
-import { countResult, formatLocation, subjectOf, summaryLine, visible } from './common.js';
+import { countResult, formatLocation, relaxedSuffix, subjectOf, summaryLine, visible } from './common.js';
 import type { Reporter } from './types.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -41,7 +41,7 @@ function annotation(f: Finding): string {
       ['endColumn', end.column],
       ['title', subject !== undefined ? `${f.ruleId} ${subject}` : f.ruleId],
     ],
-    [f.message, ...related].join('\n'),
+    [f.message + relaxedSuffix(f), ...related].join('\n'),
   );
 }
 

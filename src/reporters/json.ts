@@ -30,6 +30,7 @@ function findingJson(f: Finding) {
     ...(f.resource !== undefined ? { resource: f.resource } : {}),
     ...(f.path !== undefined ? { path: f.path } : {}),
     ...(f.related?.length ? { related: f.related.map(relatedJson) } : {}),
+    ...(f.relaxed ? { relaxed: { from: f.relaxed.from, reason: f.relaxed.reason } } : {}),
     suppressed: f.suppressed,
     ...(f.suppressed && f.suppression
       ? {

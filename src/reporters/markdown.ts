@@ -4,7 +4,7 @@
 // its table cell, inject HTML, links or images, or mention anyone.
 import { isBlocking } from '../engine/runner.js';
 import type { Finding } from '../core/types.js';
-import { countResult, formatErrorPlace, plural, subjectOf, summaryLine } from './common.js';
+import { countResult, formatErrorPlace, plural, relaxedSuffix, subjectOf, summaryLine } from './common.js';
 import { markdownCode, markdownProse } from './markdown-escape.js';
 import { blastRadiusMermaid } from './mermaid.js';
 import type { Reporter } from './types.js';
@@ -23,7 +23,7 @@ function findingRow(f: Finding): string {
     markdownCode(f.ruleId),
     subject !== undefined ? markdownCode(subject) : '',
     markdownCode(`${f.location.file}:${f.location.range.start.line}`),
-    markdownProse(f.message),
+    markdownProse(f.message + relaxedSuffix(f)),
   ];
   return `| ${cells.join(' | ')} |`;
 }

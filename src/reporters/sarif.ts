@@ -122,6 +122,7 @@ export const sarifReporter: Reporter = (result, options) => {
       locations: [{ physicalLocation: physicalLocation(f.location), ...(logical ? { logicalLocations: logical } : {}) }],
       ...(f.related?.length ? { relatedLocations: f.related.map((r, id) => relatedLocation(r, id + 1)) } : {}),
       partialFingerprints: { [FINGERPRINT_KEY]: hashes[i]! },
+      ...(f.relaxed ? { properties: { 'iac-guard/relaxedFrom': f.relaxed.from, 'iac-guard/relaxedReason': f.relaxed.reason } } : {}),
       ...(f.suppressed
         ? {
             suppressions: [

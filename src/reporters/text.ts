@@ -61,6 +61,7 @@ function findingLines(k: Kleur, f: Finding, blocking: boolean): string[] {
   ].join('  ');
   const lines = [`  ${f.suppressed ? k.dim(head) : head}`, `    ${visible(f.message)}`];
   for (const r of f.related ?? []) lines.push(relatedLine(k, r));
+  if (f.relaxed) lines.push(`    ${k.gray(`${f.severity} here, not ${f.relaxed.from}: ${visible(f.relaxed.reason)} (\`dev-files: strict\` in .iac-guard.yml blocks it)`)}`);
   if (f.suppressed) lines.push(suppressionLine(k, f));
   return lines;
 }

@@ -1,0 +1,61 @@
+// The dev/example file policy: findings in files that are not deployments (examples, tests,
+// local development stacks, docs; see src/knowledge/dev-files.ts) are lowered from error to
+// warning, with the reason on the finding, unless the config says `dev-files: strict`.
+// Plan findings are never relaxed: a plan is what is about to be applied, wherever it is kept.
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Finding } from '../core/types.js';
+import { devFileReason } from '../knowledge/dev-files.js';
+
+export interface DevFileContext {
+  cwd: string;
+  /** Display path → text, for files the run read (header comments are read from it). */
+  texts: Map<string, string>;
+  /** Display path → the target folder it was found under. */
+  targets: Map<string, string>;
+  /** Findings about a plan (even when they point at the .tf block), never relaxed. */
+  fromPlans: WeakSet<Finding>;
+}
+
+export function relaxDevFindings(findings: Finding[], ctx: DevFileContext): Finding[] {
+  const reasons = new Map<string, string | undefined>();
+  const repoRoots = new Map<string, string | undefined>();
+  const reasonFor = (file: string): string | undefined => {
+    if (!reasons.has(file)) reasons.set(file, devFileReason(pathInsideRepository(file, ctx, repoRoots), ctx.texts.get(file)));
+    return reasons.get(file);
+  };
+  return findings.map((f) => {
+    if (f.severity !== 'error' || ctx.fromPlans.has(f)) return f;
+    const reason = reasonFor(f.location.file);
+    return reason ? { ...f, severity: 'warning', relaxed: { from: 'error', reason } } : f;
+  });
+}
+
+/**
+ * The file's path from the root of its git repository; without one, from the current folder
+ * (when the file is under it) or from the scanned folder. Folders above never count.
+ */
+function pathInsideRepository(file: string, ctx: DevFileContext, cache: Map<string, string | undefined>): string {
+  const abs = resolve(ctx.cwd, file);
+  const root = repositoryRoot(dirname(abs), cache);
+  if (root) return relative(root, abs);
+  if (abs.startsWith(ctx.cwd + sep)) return relative(ctx.cwd, abs);
+  const target = ctx.targets.get(file);
+  if (target) {
+    const t = resolve(ctx.cwd, target);
+    if (abs.startsWith(t + sep)) return relative(t, abs);
+  }
+  return abs.split(sep).pop() ?? file;
+}
+
+function repositoryRoot(dir: string, cache: Map<string, string | undefined>): string | undefined {
+  if (cache.has(dir)) return cache.get(dir);
+  let root: string | undefined;
+  if (existsSync(join(dir, '.git'))) root = dir;
+  else {
+    const parent = dirname(dir);
+    root = parent === dir || !isAbsolute(parent) ? undefined : repositoryRoot(parent, cache);
+  }
+  cache.set(dir, root);
+  return root;
+}

@@ -1,0 +1,69 @@
+// Files that are not deployments: examples, demos, tests, local development stacks and docs.
+// Their findings are real but rarely a reason to block a pull request, so the engine reports
+// them as warnings with this reason (`dev-files: strict` keeps them as errors).
+
+/** Folder names that hold examples, tests, fixtures or docs rather than something deployed. */
+export const DEV_FOLDERS = [
+  'example',
+  'examples',
+  'demo',
+  'demos',
+  'sample',
+  'samples',
+  'test',
+  'tests',
+  'testing',
+  'testdata',
+  'test-data',
+  'test_data',
+  'fixtures',
+  '__tests__',
+  'e2e',
+  'integration-tests',
+  'cypress',
+  'devenv',
+  'dev-env',
+  'docs',
+  'doc',
+  'tutorial',
+  'tutorials',
+  'playground',
+  'quickstart',
+];
+
+/** Words in a file name that say it is for development or tests (`compose.dev.yml`, `docker-compose.test.yaml`). */
+export const DEV_NAME_WORDS = ['dev', 'development', 'test', 'tests', 'testing', 'local', 'example', 'sample', 'demo', 'e2e', 'ci', 'debug'];
+
+/** Phrases in a file's leading comments that disown production use. */
+const HEADER_PHRASES = [
+  /\b(?:only\s+)?for\s+(?:local\s+)?(?:development|dev|testing|tests|demo|demonstration)(?:\s+(?:purposes|only|use))?\b/i,
+  /\bnot\s+(?:intended\s+|meant\s+|suitable\s+|recommended\s+|ready\s+)?for\s+production\b/i,
+  /\bdo\s+not\s+use\s+(?:it\s+|this\s+)?(?:\w+\s+)?in\s+(?:a\s+)?production\b/i,
+];
+
+/** How many leading lines may hold such a header comment. */
+const HEADER_LINES = 15;
+
+/**
+ * Why a file is not a deployment, or undefined. `relPath` is the path inside the repository
+ * (folders above the repository never count: a checkout under /tmp/test/ is not a test file);
+ * `text` is the file's content, when read.
+ */
+export function devFileReason(relPath: string, text?: string): string | undefined {
+  const parts = relPath.split(/[\\/]+/).filter((p) => p && p !== '.');
+  const fileName = parts.pop() ?? '';
+  const folder = parts.find((p) => DEV_FOLDERS.includes(p.toLowerCase()));
+  if (folder) return `it is under \`${parts.slice(0, parts.indexOf(folder) + 1).join('/')}/\`, a folder of examples, tests or docs`;
+  const words = fileName.replace(/\.[^.]+$/, '').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const word = words.find((w) => DEV_NAME_WORDS.includes(w));
+  if (word) return `its name (\`${fileName}\`) says it is for ${word === 'ci' ? 'CI' : word}`;
+  if (text !== undefined) {
+    const comments = text
+      .split('\n', HEADER_LINES)
+      .filter((l) => /^\s*(?:#|\/\/|\/\*|\*)/.test(l))
+      .join(' ');
+    const phrase = HEADER_PHRASES.map((p) => p.exec(comments)?.[0]).find(Boolean);
+    if (phrase) return `its header comment says "${phrase.trim()}"`;
+  }
+  return undefined;
+}
