@@ -1,0 +1,109 @@
+// The dev/example file policy: blocking findings in files that are not deployments are reported
+// as warnings with the reason; `dev-files: strict` keeps them blocking; plan findings never relax.
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
+import { devFileReason } from '../src/knowledge/dev-files.js';
+
+interface JsonFinding {
+  ruleId: string;
+  file: string;
+  line: number;
+  severity: string;
+  relaxed?: { from: string; reason: string };
+}
+
+const LATEST = 'services:\n  web:\n    image: nginx:latest\n    logging:\n      options:\n        max-size: 10m\n';
+
+function repoWith(files: Record<string, string>): string {
+  const root = tempDir('iac-guard-dev-');
+  mkdirSync(join(root, '.git'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+function scan(root: string, args: string[] = ['.']) {
+  const r = cli([...args, '--format', 'json'], { cwd: root });
+  const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
+  return { code: r.code, findings, image: findings.find((f) => f.ruleId === 'image-unpinned') };
+}
+
+describe('devFileReason', () => {
+  it.each([
+    ['examples/stack/docker-compose.yml', 'it is under `examples/`, a folder of examples, tests or docs'],
+    ['deploy/test/compose.yml', 'it is under `deploy/test/`, a folder of examples, tests or docs'],
+    ['compose.dev.yml', 'its name (`compose.dev.yml`) says it is for dev'],
+    ['docker-compose.override.test.yaml', 'its name (`docker-compose.override.test.yaml`) says it is for test'],
+    ['docker-compose.ci.yml', 'its name (`docker-compose.ci.yml`) says it is for CI'],
+  ])('%s', (path, reason) => {
+    expect(devFileReason(path)).toBe(reason);
+  });
+
+  it('reads a header comment that disowns production', () => {
+    expect(devFileReason('docker-compose.yml', '# Stack for local development only\nservices: {}\n')).toBe(
+      'its header comment says "for local development only"',
+    );
+    expect(devFileReason('compose.yml', '# NOT intended for production use\n')).toBe('its header comment says "NOT intended for production"');
+  });
+
+  it('leaves deployments alone', () => {
+    expect(devFileReason('deploy/prod/docker-compose.yml', 'services: {}\n')).toBeUndefined();
+    // words inside a longer word do not count: "latest", "contest", "device"
+    expect(devFileReason('stacks/contest/latest-device.yml')).toBeUndefined();
+    // a comment far below the header, or a value that is not a comment, does not count
+    expect(devFileReason('compose.yml', 'services:\n  web:\n    environment:\n      NOTE: for development only\n')).toBeUndefined();
+  });
+});
+
+describe('findings in dev files are warnings with the reason', () => {
+  it('a Compose file under examples/ is reported but does not block', () => {
+    const root = repoWith({ 'examples/docker-compose.yml': LATEST });
+    const { code, image } = scan(root);
+    expect(code).toBe(0);
+    expect(image).toMatchObject({
+      file: 'examples/docker-compose.yml',
+      line: 3,
+      severity: 'warning',
+      relaxed: { from: 'error', reason: 'it is under `examples/`, a folder of examples, tests or docs' },
+    });
+  });
+
+  it('the same file outside a dev folder blocks', () => {
+    const root = repoWith({ 'deploy/docker-compose.yml': LATEST });
+    const { code, image } = scan(root);
+    expect(code).toBe(1);
+    expect(image).toMatchObject({ file: 'deploy/docker-compose.yml', line: 3, severity: 'error' });
+    expect(image?.relaxed).toBeUndefined();
+  });
+
+  it('`dev-files: strict` keeps them blocking', () => {
+    const root = repoWith({ 'examples/docker-compose.yml': LATEST, '.iac-guard.yml': 'dev-files: strict\n' });
+    const { code, image } = scan(root);
+    expect(code).toBe(1);
+    expect(image).toMatchObject({ severity: 'error' });
+    expect(image?.relaxed).toBeUndefined();
+  });
+
+  it('folders above the repository never count', () => {
+    const outer = tempDir('iac-guard-dev-outer-');
+    const root = join(outer, 'test', 'checkout');
+    mkdirSync(join(root, '.git'), { recursive: true });
+    writeFileSync(join(root, 'docker-compose.yml'), LATEST);
+    const { code, image } = scan(root, [root]);
+    expect(code).toBe(1);
+    expect(image).toMatchObject({ severity: 'error' });
+  });
+
+  it('the text report says what was relaxed and why', () => {
+    const root = repoWith({ 'compose.dev.yml': LATEST });
+    const r = cli(['.'], { cwd: root });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('warning here, not error: its name (`compose.dev.yml`) says it is for dev');
+    expect(r.stdout).toContain('No blocking findings in 1 file; 1 not blocking; 1 error in example, test or dev files reported as a warning\n');
+  });
+});
