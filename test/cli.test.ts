@@ -154,3 +154,40 @@ describe('config lookup', () => {
     expect(cli(['infra', '--config', '/dev/null'], { cwd: root }).code).toBe(1);
   });
 });
+
+describe('rule options and ids in the config are checked before anything runs', () => {
+  const run = (config: string) => {
+    const d = tmp();
+    writeFileSync(join(d, '.iac-guard.yml'), config);
+    writeFileSync(join(d, 'docker-compose.yml'), 'services:\n  web:\n    image: nginx:1.27.2\n');
+    return { d, r: cli([d]) };
+  };
+
+  it('a misspelt option is an error with a suggestion, not silently ignored', () => {
+    const { d, r } = run('rules:\n  compose-log-rotation:\n    options:\n      daemonRotateLogs: true\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `iac-guard: ${join(d, '.iac-guard.yml')}: invalid config: rules.compose-log-rotation.options: unknown option "daemonRotateLogs"; did you mean daemonRotatesLogs? (compose-log-rotation takes daemonRotatesLogs)\n`,
+    );
+  });
+
+  it('an option of the wrong type is an error, not a rule crash blamed on a scanned file', () => {
+    const { r } = run('rules:\n  compose-log-rotation:\n    options:\n      daemonRotatesLogs: "yes"\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('invalid config: rules.compose-log-rotation.options.daemonRotatesLogs must be a boolean (got "yes")');
+  });
+
+  it('an option outside its values is an error naming them', () => {
+    const { r } = run('rules:\n  image-unpinned:\n    options:\n      minimumPin: digests\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('rules.image-unpinned.options.minimumPin must be one of channel, version, digest (got "digests"); did you mean digest?');
+  });
+
+  it('a misspelt rule id gets a suggestion', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'x.tf'), '');
+    const r = cli(['--rule', 'image-unpined', d]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown rule id: image-unpined; did you mean image-unpinned?');
+  });
+});

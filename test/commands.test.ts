@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { BUILTIN_RULES } from '../rules/index.js';
 import { parseConfig } from '../src/engine/config.js';
 import { configTemplate, INSTALLED_SCHEMA, PRE_COMMIT_SNIPPET, schemaReference, workflowSnippet } from '../src/commands/init.js';
-import { suggest } from '../src/commands/explain.js';
+import { suggest } from '../src/core/suggest.js';
 import { createProgress, PROGRESS_AFTER_FILES } from '../src/commands/progress.js';
 import { cli, ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
@@ -155,7 +155,7 @@ describe('iac-guard init', () => {
       .replace(/^#( {2}.*)$/gm, '$1')
       .replace(/^([a-z-]+): (?:\{\}|\[\])\n(?= {2})/gm, '$1:\n');
     const config = parseConfig(uncommented, '.iac-guard.yml');
-    expect(config.rules['image-unpinned']).toEqual({ options: { mutableTags: ['stable', 'lts'] } });
+    expect(config.rules['image-unpinned']).toEqual({ options: { minimumPin: 'version' } });
     expect(config.allow[0]).toMatchObject({ rule: 'image-unpinned', resource: 'services.legacy.image', expires: '2027-01-31' });
     expect(config.resourceTypes).toEqual({ database: ['mycorp_database'] });
     expect(config.compose.target).toBe('swarm');

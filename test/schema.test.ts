@@ -79,8 +79,10 @@ describe('docs/config.schema.json', () => {
     });
   }
 
-  it('checks rule options by type (editors flag them; the runtime leaves options to the rule)', () => {
+  it('checks rule options by name, type and allowed value, as the run does', () => {
     expect(validate(parse('rules:\n  image-unpinned:\n    options:\n      mutableTags: stable\n'))).toBe(false);
     expect(validate(parse('rules:\n  image-unpinned:\n    options:\n      mutableTag: [stable]\n'))).toBe(false);
+    expect(validate(parse('rules:\n  image-unpinned:\n    options:\n      minimumPin: exact\n'))).toBe(false);
+    expect(validate(parse('rules:\n  image-unpinned:\n    options:\n      minimumPin: digest\n'))).toBe(true);
   });
 });

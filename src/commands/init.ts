@@ -31,7 +31,7 @@ rules: {}
 #  image-unpinned: warning
 #  image-unpinned:
 #    options:
-#      mutableTags: [stable, lts]
+#      minimumPin: version        # channel (default: postgres:16, nginx:stable pass), version or digest
 
 # Findings you accept on purpose. Each needs a reason; after \`expires\` the entry stops
 # allowing and is reported, so a temporary exception cannot become permanent.

@@ -40,7 +40,9 @@ export function ruleContext(a: ActiveRule, settings: CheckSettings, findings: Fi
         onError(new Error(`reported unknown messageId "${d.messageId}"`));
         return;
       }
-      const overridden = typeof settings.configuredRules[a.rule.id] !== 'undefined';
+      // Only a severity written in the config wins; an entry that sets options alone keeps the rule's own.
+      const setting = settings.configuredRules[a.rule.id];
+      const overridden = typeof setting === 'string' || (typeof setting === 'object' && setting !== null && setting.severity !== undefined);
       findings.push({
         ruleId: a.rule.id,
         severity: overridden ? a.severity : (d.severity ?? a.severity),

@@ -216,7 +216,7 @@ function ruleSettingSchema(rule: RuleSchemaInfo, id: string, severity: Record<st
     type: 'object',
     description: specs.length ? `Options of ${rule.id}` : `${rule.id} has no options`,
     properties: Object.fromEntries(
-      specs.map(([name, spec]) => [name, { ...OPTION_TYPES[spec.type], description: spec.description, ...(name in defaults ? { default: defaults[name] } : {}) }]),
+      specs.map(([name, spec]) => [name, { ...OPTION_TYPES[spec.type], ...(spec.values ? { enum: spec.values } : {}), description: spec.description, ...(name in defaults ? { default: defaults[name] } : {}) }]),
     ),
     additionalProperties: !allDescribed,
   };

@@ -4,10 +4,11 @@ import { discover, isInputName, type DiscoveredFile } from './discover.js';
 import { readSource } from '../core/read.js';
 import { looksLikePlan } from '../parsers/plan.js';
 import { ParseError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import type { Selection } from './select.js';
 import type { InputGroup, LoadOptions, SourceFile, BaseModel } from '../core/source.js';
 import type { InputAdapter } from '../model/adapter.js';
-import type { AnyRule } from '../rule-api/rule.js';
+import type { AnyRule, OptionSpec } from '../rule-api/rule.js';
 import { checkModel, errMessage, ruleContext, toFileError, type ActiveRule, type CheckSettings } from './check.js';
 import { CheckedGroup, checkTerraformAhead, withoutTerraform } from './parallel.js';
 import { applySuppressions } from './suppressions.js';
@@ -61,7 +62,8 @@ export function selectRules(rules: AnyRule[], config: Config, only: string[] = [
   const resolveId = makeIdResolver(rules);
   const unknown = [...Object.keys(config.rules), ...only, ...disable].filter((id) => !resolveId(id));
   if (unknown.length) {
-    throw new ParseError(config.source ?? 'command line', `unknown rule id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (see \`iac-guard rules\`)`);
+    const hint = unknown.length === 1 ? didYouMean(unknown[0]!, rules.map((r) => r.id)) : '';
+    throw new ParseError(config.source ?? 'command line', `unknown rule id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}${hint} (see \`iac-guard rules\`)`);
   }
   const settings = new Map<string, RuleSetting>();
   for (const [id, s] of Object.entries(config.rules)) settings.set(resolveId(id)!, s);
@@ -76,10 +78,39 @@ export function selectRules(rules: AnyRule[], config: Config, only: string[] = [
     const sev = typeof s === 'string' ? s : s?.severity;
     // `--rule X` turns X on even when config has it off: the command line is the more specific wish.
     if (sev === 'off' && !onlyIds.has(rule.id)) continue;
-    const options = { ...rule.options, ...(typeof s === 'object' ? (s.options ?? {}) : {}) };
+    const given = typeof s === 'object' ? (s.options ?? {}) : {};
+    checkOptions(rule, given, config.source);
+    const options = { ...rule.options, ...given };
     active.push({ rule, severity: sev && sev !== 'off' ? sev : rule.severity, options });
   }
   return active;
+}
+
+/**
+ * Rule options from the config, checked against the rule's option specs before any rule runs:
+ * a typo or a wrong type is a config error, never a silently ignored setting or a rule crash
+ * blamed on a scanned file. Rules that do not describe all their options are not checked.
+ */
+function checkOptions(rule: AnyRule, given: Record<string, unknown>, source: string | undefined): void {
+  const specs = (rule.optionSpecs ?? {}) as Record<string, OptionSpec | undefined>;
+  const names = Object.keys(specs).filter((k) => specs[k]);
+  if (!Object.keys(rule.options ?? {}).every((k) => names.includes(k))) return;
+  const where = `rules.${rule.id}.options`;
+  const fail = (message: string) => {
+    throw new ParseError(source ?? 'command line', `invalid config: ${message}`);
+  };
+  for (const [name, value] of Object.entries(given)) {
+    const spec = specs[name];
+    if (!spec) fail(`${where}: unknown option "${name}"${didYouMean(name, names)} (${rule.id} takes ${names.join(', ') || 'no options'})`);
+    const ok =
+      spec!.type === 'string[]'
+        ? Array.isArray(value) && value.every((v) => typeof v === 'string')
+        : typeof value === spec!.type;
+    if (!ok) fail(`${where}.${name} must be ${spec!.type === 'string[]' ? 'a list of strings' : `a ${spec!.type}`} (got ${JSON.stringify(value)})`);
+    if (spec!.values && !spec!.values.includes(value as string)) {
+      fail(`${where}.${name} must be one of ${spec!.values.join(', ')} (got "${String(value)}")${didYouMean(String(value), [...spec!.values])}`);
+    }
+  }
 }
 
 type AnyModel = BaseModel & { kind: InputKind };

@@ -13,7 +13,7 @@ import type { Location } from '../core/types.js';
 import { parseYaml, rangeOf, type YamlFile } from '../parsers/yaml.js';
 import { mergeValues, plainValue, valuesTree, type ValueNode } from '../parsers/helm-values.js';
 import { nameMatches, sectionNamed } from '../knowledge/helm-workloads.js';
-import { hasUnresolvedVariable, parseImage, type ImageRef } from '../knowledge/images.js';
+import { DIGEST_KEYS, hasUnresolvedVariable, normaliseDigest, parseImage, type ImageRef } from '../knowledge/images.js';
 
 export type HelmPath = readonly (string | number)[];
 
@@ -268,12 +268,12 @@ export class HelmRelease implements BaseModel {
     return value;
   }
 
-  /** `{registry, repository, tag, digest|sha}` and ingress-nginx's `{registry, image, tag, digest}`. */
+  /** `{registry, repository, tag, digest}` (any of DIGEST_KEYS) and ingress-nginx's `{registry, image, tag, digest}`. */
   private imageFromMap(e: HelmEntry): HelmImage | undefined {
     const m = e.value as Record<string, unknown>;
     const last = e.path[e.path.length - 1];
     const namedImage = typeof last === 'string' && /image$/i.test(last);
-    const hasImageParts = ['tag', 'registry', 'digest', 'sha'].some((k) => k in m);
+    const hasImageParts = ['tag', 'registry', ...DIGEST_KEYS].some((k) => k in m);
     let repository = typeof m.repository === 'string' ? m.repository : undefined;
     if (repository !== undefined && !namedImage && !hasImageParts) return undefined;
     if (repository === undefined && namedImage && hasImageParts && typeof m.image === 'string') repository = m.image;
@@ -285,7 +285,7 @@ export class HelmRelease implements BaseModel {
     const child = (k: string) => this.entry([...e.path, k]);
     const tagEntry = child('tag');
     const tagText = tagEntry && tagEntry.value !== null ? this.scalarText(tagEntry) : '';
-    const digestValue = [m.digest, m.sha].find((d): d is string => typeof d === 'string' && d !== '');
+    const digestValue = DIGEST_KEYS.map((k) => m[k]).find((d): d is string => typeof d === 'string' && d !== '');
     const registry = typeof m.registry === 'string' ? m.registry : '';
     return this.describeImage(e, [registry, repository].filter(Boolean).join('/'), tagText, digestValue, tagText ? tagEntry : undefined, true);
   }
@@ -295,6 +295,8 @@ export class HelmRelease implements BaseModel {
     const last = e.path[e.path.length - 1];
     const inList = typeof e.path[e.path.length - 2] === 'number';
     if (typeof last !== 'string' || !(last === 'image' || (/Image$/.test(last) && !inList))) return undefined;
+    // `useImage: name`, `pullImage: always`: a switch about an image, not one.
+    if (/^(?:use|pull|skip|enable|disable|with|override|custom|is|has)Image$/.test(last)) return undefined;
     const raw = (e.value as string).trim();
     if (!raw || /\s/.test(raw) || !/^[\w.{$]/.test(raw)) return undefined;
     const parsed = parseImage(raw);
@@ -302,6 +304,8 @@ export class HelmRelease implements BaseModel {
     const parent = e.path.slice(0, -1);
     const sibling = this.entry([...parent, 'tag']) ?? this.entry([...parent, `${last}Tag`]);
     const tagText = sibling && sibling.kind === 'scalar' && sibling.value !== null ? this.scalarText(sibling) : '';
+    const digestKey = [`${last}Digest`, ...(last === 'image' ? DIGEST_KEYS : [])].map((k) => this.entry([...parent, k])).find((d) => typeof d?.value === 'string' && d.value !== '');
+    if (digestKey) return this.describeImage(e, raw, tagText, digestKey.value as string, tagText ? sibling : undefined, false);
     // Without a tag key this is a plain container image (Kubernetes pulls `latest`); an empty tag
     // key is the chart's to fill, as in image maps.
     return this.describeImage(e, raw, tagText, undefined, tagText ? sibling : undefined, sibling !== undefined);
@@ -317,11 +321,17 @@ export class HelmRelease implements BaseModel {
   ): HelmImage {
     // A tag left empty is filled in by the chart (its appVersion) or, inside a subchart's section,
     // by the subchart's own defaults, which these values do not include.
+    // `tag: 1.2.3@sha256:…`: a tag written with its digest.
+    const at = tagText.indexOf('@');
+    if (at >= 0) {
+      digest ??= tagText.slice(at + 1);
+      tagText = tagText.slice(0, at);
+    }
     const untagged = !tagText && !digest && chartFillsTag;
     const tagUnknown = untagged && this.inDependency(e);
     const tagFromAppVersion = untagged && !tagUnknown && this.chart.appVersion !== undefined;
     const effectiveTag = tagText || (tagFromAppVersion ? (this.chart.appVersion ?? '') : '');
-    const normalisedDigest = digest && /^[0-9a-f]{64}$/i.test(digest) ? `sha256:${digest}` : digest;
+    const normalisedDigest = digest ? (normaliseDigest(digest) ?? digest) : undefined;
     const reference = `${name}${effectiveTag ? `:${effectiveTag}` : ''}${normalisedDigest ? `@${normalisedDigest}` : ''}`;
     const ref: ImageRef = { raw: reference, name, ...(effectiveTag ? { tag: effectiveTag } : {}), ...(normalisedDigest ? { digest: normalisedDigest } : {}) };
     const templated = hasUnresolvedVariable(reference);

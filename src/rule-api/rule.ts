@@ -48,6 +48,8 @@ export interface RuleHandlers<MessageId extends string, Options> {
 
 export interface OptionSpec {
   type: 'string' | 'number' | 'boolean' | 'string[]';
+  /** For a string option: the only values it takes. */
+  values?: readonly string[];
   description: string;
 }
 

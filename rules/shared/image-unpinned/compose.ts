@@ -1,8 +1,7 @@
 // Compose handler of image-unpinned: each service's `image:`, after `${TAG}` interpolation.
 import type { Handler } from '../../../src/rule-api/rule.js';
-import { classifyTag } from '../../../src/knowledge/images.js';
 import { describeShared, locationKey, type ComposeImage } from '../../../src/model/compose.js';
-import type { MessageId, Options } from './spec.js';
+import { judgeImage, type MessageId, type Options } from './spec.js';
 
 export const checkCompose: Handler<'compose', MessageId, Options> = (project, ctx) => {
   const swarm = project.swarmEvidence() !== undefined;
@@ -20,13 +19,10 @@ export const checkCompose: Handler<'compose', MessageId, Options> = (project, ct
     byLocation.set(key, group);
   }
   for (const { image, paths } of byLocation.values()) {
-    const pinning = classifyTag(image.ref, ctx.options.mutableTags);
-    if (pinning === 'digest' || pinning === 'version') continue;
+    const verdict = judgeImage(image.ref, ctx.options);
+    if (!verdict) continue;
     const resolved = image.raw !== image.value ? ` (\`${image.raw}\` after variable substitution)` : '';
-    const data = { where: describeShared(paths, '.image') + resolved, image: image.value, tag: image.ref.tag ?? '' };
-    const report = { data, at: image.keyAt, path: `${paths[0]}.image` };
-    if (pinning === 'none') ctx.report({ messageId: 'noTag', ...report });
-    else if (pinning === 'latest') ctx.report({ messageId: 'latest', ...report });
-    else ctx.report({ messageId: 'mutable', ...report, severity: 'warning' });
+    const data = { where: describeShared(paths, '.image') + resolved, image: image.value, tag: image.ref.tag ?? '', level: ctx.options.minimumPin };
+    ctx.report({ ...verdict, data, at: image.keyAt, path: `${paths[0]}.image` });
   }
 };

@@ -2,10 +2,10 @@
 // and ECS resources, Lambda image URIs, and helm_release `set` values for image tags.
 import type { Handler } from '../../../src/rule-api/rule.js';
 import type { Location } from '../../../src/core/types.js';
-import { classifyTag, hasUnresolvedVariable, parseImage } from '../../../src/knowledge/images.js';
+import { hasUnresolvedVariable, parseImage } from '../../../src/knowledge/images.js';
 import type { Expr, ObjectExpr } from '../../../src/parsers/hcl-ast.js';
 import { isObject, type Attribute, type Block, type Resource, type Value } from '../../../src/model/terraform.js';
-import type { MessageId, Options } from './spec.js';
+import { judgeImage, type MessageId, type Options } from './spec.js';
 
 interface ImageUse {
   /** The image reference, or a reference whose tag is known while the repository is not (`${var.repo}:latest`). */
@@ -147,13 +147,10 @@ export const checkTerraform: Handler<'terraform', MessageId, Options> = (model, 
     for (const use of uses) {
       const ref = parseImage(use.image);
       // A Lambda image URI or docker_image name without a tag pulls `latest`, like any other.
-      const pinning = classifyTag(ref, ctx.options.mutableTags);
-      if (pinning === 'digest' || pinning === 'version') continue;
-      const data = { where: `\`${r.address}\` (${use.path})`, image: use.image, tag: ref.tag ?? '' };
-      const report = { data, at: use.at(), resource: r.address };
-      if (pinning === 'none') ctx.report({ messageId: 'noTag', ...report });
-      else if (pinning === 'latest') ctx.report({ messageId: 'latest', ...report });
-      else ctx.report({ messageId: 'mutable', ...report, severity: 'warning' });
+      const verdict = judgeImage(ref, ctx.options);
+      if (!verdict) continue;
+      const data = { where: `\`${r.address}\` (${use.path})`, image: use.image, tag: ref.tag ?? '', level: ctx.options.minimumPin };
+      ctx.report({ ...verdict, data, at: use.at(), resource: r.address });
     }
   }
 };
