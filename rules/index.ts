@@ -22,6 +22,7 @@ import planKeyDestroyed from './plan/plan-key-destroyed/rule.js';
 import planProtectionLowered from './plan/plan-protection-lowered/rule.js';
 import planStatefulDestroyed from './plan/plan-stateful-destroyed/rule.js';
 import certificateExpiry from './shared/certificate-expiry/rule.js';
+import fileNotRead from './shared/file-not-read/rule.js';
 import imageUnpinned from './shared/image-unpinned/rule.js';
 import wildcardAllowlist from './shared/wildcard-allowlist/rule.js';
 import tfDatabaseUnprotected from './terraform/tf-database-unprotected/rule.js';
@@ -55,6 +56,7 @@ export const BUILTIN_RULES: AnyRule[] = [
   planProtectionLowered,
   planStatefulDestroyed,
   certificateExpiry,
+  fileNotRead,
   imageUnpinned,
   wildcardAllowlist,
   tfDatabaseUnprotected,
@@ -90,6 +92,7 @@ export const RULE_FOLDERS: Record<string, string> = {
   'plan-protection-lowered': 'plan/plan-protection-lowered',
   'plan-stateful-destroyed': 'plan/plan-stateful-destroyed',
   'certificate-expiry': 'shared/certificate-expiry',
+  'file-not-read': 'shared/file-not-read',
   'image-unpinned': 'shared/image-unpinned',
   'wildcard-allowlist': 'shared/wildcard-allowlist',
   'tf-database-unprotected': 'terraform/tf-database-unprotected',

@@ -269,7 +269,7 @@ describe('inputs Compose would reject fail with file:line:column', () => {
     ['a bad port', 'services:\n  web:\n    image: nginx:1\n    ports:\n      - "80:eighty"\n', /invalid container port/, 5, 9],
     ['an extends cycle', 'services:\n  a:\n    extends: b\n  b:\n    extends: a\n', /extends forms a cycle/, 3, 14],
     ['extends of an unknown service', 'services:\n  a:\n    extends: nope\n', /names service "nope"/, 3, 14],
-    ['a missing include', 'include:\n  - nowhere.yml\nservices: {}\n', /cannot read included file .*nowhere\.yml: ENOENT/, 2, 5],
+    ['a missing include', 'include:\n  - nowhere.yml\nservices: {}\n', /cannot read included file .*nowhere\.yml: not found/, 2, 5],
   ];
   it.each(cases)('%s', (_name, text, message, line, column) => {
     const files = write(`reject-${line}-${column}-${message.source.length}`, { 'docker-compose.yml': text });

@@ -3,7 +3,7 @@
 // every fixtures/good/* must produce none of that rule. A fixture is a file or a folder
 // (a Terraform module, a Compose file with its .env, a Helm chart).
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { BUILTIN_RULES, RULE_FOLDERS } from '../rules/index.js';
@@ -30,7 +30,8 @@ export async function runFixture(ruleId: string, target: string) {
   const cfgFile = join(target, '.iac-guard.yml');
   // Fixtures sit under rules/**/fixtures/: judge them as deployments, not as example files.
   const config = { ...(existsSync(cfgFile) ? loadConfig(cfgFile) : DEFAULT_CONFIG), devFiles: 'strict' as const };
-  const load = { cwd: ROOT, vars: {}, varFiles: [], helmValues: [], env: {}, ...(config.compose.target ? { composeTarget: config.compose.target } : {}) };
+  // Files outside the repository are not read, as in a real scan of it.
+  const load = { cwd: ROOT, vars: {}, varFiles: [], helmValues: [], env: {}, roots: [realpathSync(ROOT)], ...(config.compose.target ? { composeTarget: config.compose.target } : {}) };
   return run({
     // A diff rule's fixture is a base/ + head/ pair of one Terraform root, not a target to scan.
     ...(await fixtureInputs(BUILTIN_RULES.find((r) => r.id === ruleId)!, target, load)),

@@ -3,6 +3,7 @@
 // without running terraform. Config, severities, `--fail-on`, allow entries, inline
 // `iac-guard-ignore` comments in the head files and every reporter work as for a scan.
 import { rulesFor } from '../engine/plugins.js';
+import { boundaryRoots } from '../core/read.js';
 import { run } from '../engine/runner.js';
 import type { RunResult } from '../core/types.js';
 import { loadDiff } from '../engine/diff/load.js';
@@ -40,7 +41,7 @@ export async function diff(req: DiffRequest): Promise<DiffOutcome> {
     rules,
     only: req.only ?? [],
     disable: req.disable ?? [],
-    load: { cwd, vars, varFiles, helmValues: [], env },
+    load: { cwd, vars, varFiles, helmValues: [], env, roots: boundaryRoots(['.'], cwd) },
     today: today(req.env),
   });
   return { result: withErrors(result, loaded.errors), failOn: req.failOn ?? config.failOn, config, rules, baseLabel: loaded.base.label };

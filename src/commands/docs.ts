@@ -3,7 +3,7 @@
 // test/docs.test.ts regenerates them from the sources and fails when the files on disk differ.
 // Examples come from each rule's fixtures, and the findings shown under a bad example are the
 // ones the engine really reports for it, so the docs cannot claim what the rule does not do.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configJsonSchema, DEFAULT_CONFIG, loadConfig } from '../engine/config.js';
@@ -122,7 +122,7 @@ export async function collectExamples(root: string, rule: AnyRule, folder: strin
 async function findingsFor(root: string, rule: AnyRule, rules: AnyRule[], target: string, fixtures: string): Promise<string[]> {
   const cfg = join(target, '.iac-guard.yml');
   const config = existsSync(cfg) ? loadConfig(cfg) : { ...DEFAULT_CONFIG };
-  const load = { cwd: root, vars: {}, varFiles: [], helmValues: [], env: {} };
+  const load = { cwd: root, vars: {}, varFiles: [], helmValues: [], env: {}, roots: [realpathSync(root)] };
   const result = await run({
     ...(await fixtureInputs(rule, relative(root, target), load)),
     cwd: root,

@@ -3,6 +3,7 @@
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_CONFIG, configSearchStart, findConfigFile, loadConfig, type Config } from '../engine/config.js';
 import { UsageError } from '../core/errors.js';
+import { boundaryRoots } from '../core/read.js';
 import type { LoadOptions } from '../core/source.js';
 import type { AnyRule } from '../rule-api/rule.js';
 import { isBlocking, run } from '../engine/runner.js';
@@ -93,6 +94,8 @@ export async function scan(req: ScanRequest): Promise<ScanOutcome> {
     env: { ...req.env },
     ...(composeTarget ? { composeTarget } : {}),
     ...(req.tfDir ? { tfDir: resolve(cwd, req.tfDir) } : {}),
+    // Files that scanned files point at are read only inside the scanned repositories.
+    roots: boundaryRoots([...targets, ...(req.tfDir ? [req.tfDir] : [])], cwd),
   };
 
   const result = await run({

@@ -1,7 +1,7 @@
 // core: reading a file the tool will parse, with the limits that keep a hostile input from taking
 // the machine down: a size cap, strict UTF-8, no NUL bytes; big plans handed over for streaming.
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { FileError } from './types.js';
 import type { SourceFile } from './source.js';
 
@@ -147,3 +147,136 @@ export function decode(d: { path: string; absPath: string }, bytes: Buffer): Rea
 }
 
 const stripBom = (t: string) => (t.charCodeAt(0) === 0xfeff ? t.slice(1) : t);
+
+// ---------------------------------------------------------------- files a scanned file points at
+
+/**
+ * Largest file read because a scanned file names it (`file()`, `templatefile()`, `env_file`,
+ * secrets, `extends`, var-files, the config): far above any real script or env file, far below
+ * what would take memory.
+ */
+export const MAX_REFERENCED_BYTES = 16 * 1024 * 1024;
+
+export type ReferencedRead = { text: string; error?: undefined } | { text?: undefined; error: string; refused?: 'outside' | 'not-regular' | 'too-big' };
+
+/**
+ * Reads a file some input points at, or says why not: only regular files (a named pipe would
+ * block, a device never ends), at most MAX_REFERENCED_BYTES, UTF-8 text, and, when `roots` are
+ * given, only inside them (after symbolic links), so a scanned repository cannot make the tool
+ * print /etc/passwd or /proc/self/environ into a report.
+ */
+export function readReferencedFile(absPath: string, roots?: readonly string[]): ReferencedRead {
+  if (roots && !pathInsideRoots(absPath, roots)) return { error: outsideMessage(roots), refused: 'outside' };
+  let real: string;
+  try {
+    real = realpathSync(absPath);
+  } catch (e) {
+    return { error: errCode(e) === 'no such file' ? 'not found' : errCode(e) };
+  }
+  if (roots && !insideRoots(real, roots)) return { error: outsideMessage(roots), refused: 'outside' };
+  let fd: number | undefined;
+  try {
+    // Opened without blocking (a named pipe would wait for a writer) and checked through the
+    // descriptor, so the file cannot be swapped for a pipe between the check and the read.
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { error: 'is a folder' };
+    if (!st.isFile()) return { error: 'not a regular file (a named pipe, device or socket), so it is not read', refused: 'not-regular' };
+    if (st.size > MAX_REFERENCED_BYTES) return { error: `larger than ${mib(MAX_REFERENCED_BYTES)} (limit), so it is not read`, refused: 'too-big' };
+    const bytes = Buffer.allocUnsafe(st.size + 1);
+    let total = 0;
+    for (let n; (n = readSync(fd, bytes, total, bytes.length - total, null)) > 0; ) {
+      total += n;
+      if (total > st.size) return { error: `larger than ${mib(MAX_REFERENCED_BYTES)} (limit), so it is not read`, refused: 'too-big' };
+    }
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, total));
+    if (text.includes('\u0000')) return { error: 'contains NUL bytes (binary file?)' };
+    return { text: stripBom(text) };
+  } catch (e) {
+    if (e instanceof TypeError) return { error: 'not valid UTF-8 text' };
+    return { error: errCode(e) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+// The root is not named: messages must read the same on every machine (docs, baselines).
+const outsideMessage = (_roots: readonly string[]) =>
+  'it is outside the scanned tree (the repository, or the scanned folder when there is no repository), and iac-guard reads no files outside it';
+
+/** Whether a real (symlink-free) path is one of `roots` or below one. */
+export function insideRoots(real: string, roots: readonly string[]): boolean {
+  return roots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : root + sep));
+}
+
+/** Whether a path, resolved through symbolic links as far as it exists, is inside `roots`. */
+export function pathInsideRoots(absPath: string, roots: readonly string[]): boolean {
+  let probe = absPath;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      const real = realpathSync(probe);
+      return insideRoots(rest.length ? join(real, ...rest.reverse()) : real, roots);
+    } catch {
+      const parent = dirname(probe);
+      if (parent === probe) return false;
+      rest.push(basename(probe));
+      probe = parent;
+    }
+  }
+}
+
+/**
+ * The folders files may be read from, for these scan targets: each target's git repository
+ * (the nearest folder above it with `.git`); without one, the current folder when the target is
+ * inside it, else the target itself (a file's folder). Real paths, so links cannot point out.
+ */
+export function boundaryRoots(targets: readonly string[], cwd: string): string[] {
+  const realCwd = safeRealpath(cwd) ?? cwd;
+  const roots = new Set<string>();
+  for (const t of targets) {
+    if (t === '-') {
+      roots.add(realCwd);
+      continue;
+    }
+    const real = safeRealpath(isAbsolute(t) ? t : join(cwd, t));
+    if (!real) continue;
+    let dir = real;
+    try {
+      if (!statSync(real).isDirectory()) dir = dirname(real);
+    } catch {
+      dir = dirname(real);
+    }
+    const repo = repositoryAbove(dir);
+    roots.add(repo ?? (insideRoots(dir, [realCwd]) ? realCwd : dir));
+  }
+  return [...roots];
+}
+
+function repositoryAbove(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+function safeRealpath(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why an existing path would not be read (a pipe, a device, over the size limit), or undefined. */
+export function unreadableReason(absPath: string): string | undefined {
+  try {
+    const st = statSync(absPath);
+    if (st.isDirectory()) return undefined;
+    if (!st.isFile()) return 'it is not a regular file (a named pipe, device or socket)';
+    if (st.size > MAX_REFERENCED_BYTES) return `it is larger than ${mib(MAX_REFERENCED_BYTES)} (limit)`;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}

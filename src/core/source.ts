@@ -43,6 +43,11 @@ export interface LoadOptions {
   composeTarget?: 'compose' | 'swarm';
   /** `--tf-dir`: where the Terraform sources of a plan live. */
   tfDir?: string;
+  /**
+   * Folders that files named inside scanned files (`file()`, `extends`, `env_file`, secrets,
+   * local modules) may be read from: the scanned repositories. Unset: no boundary.
+   */
+  roots?: readonly string[];
 }
 
 /** What discovery hands an adapter: a file and whether the user named it explicitly. */

@@ -1,7 +1,8 @@
 // `.iac-guard.yml`: found upward from the first scanned path, or named with --config.
 // The shape is declared once (CONFIG_SHAPE) and both validates config at run time and
 // generates the JSON Schema editors use, so the two cannot drift.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readReferencedFile } from '../core/read.js';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
 import { UsageError } from '../core/errors.js';
@@ -338,13 +339,11 @@ export function findConfigFile(startDir: string): string | undefined {
 
 /** Reads and validates a config file. Any problem is a UsageError naming file:line:column and the key. */
 export function loadConfig(file: string, displayPath = file): Config {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`${displayPath}: cannot read config: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  return parseConfig(text, displayPath, resolve(file));
+  // Regular files only, size-capped: a config linked to /dev/zero or a named pipe must not hang the run.
+  // `--config /dev/null` is the usual way to say "no config".
+  const read = resolve(file) === '/dev/null' ? { text: '' } : readReferencedFile(file);
+  if (read.text === undefined) throw new UsageError(`${displayPath}: cannot read config: ${read.error}`);
+  return parseConfig(read.text, displayPath, resolve(file));
 }
 
 export function parseConfig(text: string, displayPath: string, source?: string): Config {

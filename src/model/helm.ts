@@ -8,7 +8,7 @@ import { isScalar } from 'yaml';
 import type { BaseModel, InlineSuppression, InputGroup, SourceFile } from '../core/source.js';
 import type { InputAdapter } from './adapter.js';
 import { ParseError } from '../core/errors.js';
-import { displayPath, readSource } from '../core/read.js';
+import { displayPath, readReferencedFile } from '../core/read.js';
 import type { Location } from '../core/types.js';
 import { parseYaml, rangeOf, type YamlFile } from '../parsers/yaml.js';
 import { mergeValues, plainValue, valuesTree, type ValueNode } from '../parsers/helm-values.js';
@@ -401,9 +401,10 @@ function parseChart(yaml: YamlFile, folder: string): ChartInfo {
 
 /** Reads a file the user did not name but the release needs (Chart.yaml, values.yaml, --values). */
 function readExtra(absPath: string, display: string): SourceFile {
-  const out = readSource({ path: display, absPath });
-  if (out.error || !out.file) throw new ParseError(display, out.error?.message ?? 'cannot read file (not text)');
-  return out.file;
+  // Regular files only and size-capped: `--values /dev/zero` or a pipe must not hang or fill memory.
+  const read = readReferencedFile(absPath);
+  if (read.text === undefined) throw new ParseError(display, `cannot read file: ${read.error}`);
+  return { path: display, absPath, text: read.text };
 }
 
 /** Display path of a file beside `sibling`, in the same style (relative stays relative). */

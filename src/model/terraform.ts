@@ -3,13 +3,13 @@
 // variables resolved with Terraform's precedence and every block/attribute located in its file.
 // Rules never touch the file system: the loader reads module folders, var files and `file()`
 // paths through a TerraformReader, which tests and `iac-guard diff` can replace.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ParseError } from '../core/errors.js';
 import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile } from '../core/source.js';
 import type { InputAdapter } from './adapter.js';
 import { hclSuppressions, scriptSuppressions } from './terraform-suppressions.js';
-import { displayPath } from '../core/read.js';
+import { displayPath, pathInsideRoots, readReferencedFile, unreadableReason } from '../core/read.js';
 import type { Location } from '../core/types.js';
 import { HclFile, type Expr, type HclAttribute, type HclBlock, type HclBody, type ObjectExpr, type Span } from '../parsers/hcl-ast.js';
 import { evaluate, isObject, toStringValue, UNKNOWN, type EvalScope, type Value } from '../parsers/hcl-eval.js';
@@ -29,13 +29,8 @@ export interface TerraformReader {
 }
 
 export const diskReader: TerraformReader = {
-  readFile(absPath) {
-    try {
-      return readFileSync(absPath, 'utf8').replace(/^\uFEFF/, '');
-    } catch {
-      return undefined;
-    }
-  },
+  // Regular files only, size-capped: `file("/dev/zero")` or a named pipe must not hang or fill memory.
+  readFile: (absPath) => readReferencedFile(absPath).text,
   listFiles(absDir) {
     try {
       return readdirSync(absDir, { withFileTypes: true })
@@ -70,7 +65,23 @@ export interface TerraformLoadOptions {
   /** For `TF_VAR_name`. */
   env?: Record<string, string | undefined>;
   reader?: TerraformReader;
+  /** Folders files may be read from (`file()`, local modules); none given: no boundary. */
+  roots?: readonly string[];
 }
+
+/** A file a `file()`-like call names that was not read, and why. */
+export interface UnreadFile {
+  /** The call (`file("/etc/passwd")`). */
+  at: Location;
+  /** The call as written, shortened. */
+  call: string;
+  /** The path as evaluated. */
+  path: string;
+  why: string;
+}
+
+/** Functions that read a file named by their first argument. */
+const FILE_FUNCTIONS = new Set(['file', 'templatefile', 'filebase64', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512']);
 
 const isConfigFile = (name: string) => {
   const k = terraformFileKind(name);
@@ -479,6 +490,9 @@ export class ModuleCall {
     public child: ModuleInstance | undefined,
   ) {}
 
+  /** Set when the local source is outside the folders files may be read from. */
+  outsideTree = false;
+
   get address(): string {
     return joinAddress(this.instance.address, `module.${this.name}`);
   }
@@ -492,8 +506,9 @@ export class ModuleCall {
    * Why the module behind this call was not read, or undefined when it was (or when the call has
    * no instances: `count = 0`, an empty `for_each`). Only local `./` and `../` sources are followed.
    */
-  get unreadBecause(): 'no-literal-source' | 'absolute-path' | 'remote-source' | undefined {
+  get unreadBecause(): 'no-literal-source' | 'absolute-path' | 'remote-source' | 'outside-tree' | undefined {
     if (this.child || !expands(this.block)) return undefined;
+    if (this.outsideTree) return 'outside-tree';
     const source = this.source;
     if (source === undefined) return 'no-literal-source';
     if (isLocalSource(source)) return undefined; // a missing local folder is a ParseError at load
@@ -674,7 +689,56 @@ export class TerraformModule implements BaseModel {
     readonly dir: string,
     private readonly reader: TerraformReader,
     private readonly cwd: string,
+    /** Folders files may be read from; undefined: no boundary. */
+    readonly roots?: readonly string[],
   ) {}
+
+  private unreadList: UnreadFile[] | undefined;
+
+  /**
+   * Files named by `file()`, `templatefile()` and the like that were not read because they are
+   * outside the scanned tree, not regular files (pipes, devices) or over the size limit. Missing
+   * files are not listed: build outputs (`filebase64sha256("build/fn.zip")`) often are.
+   */
+  unreadFiles(): readonly UnreadFile[] {
+    if (this.unreadList) return this.unreadList;
+    const out: UnreadFile[] = [];
+    const seen = new Set<string>();
+    const visitExpr = (attr: Attribute, e: unknown): void => {
+      if (!e || typeof e !== 'object') return;
+      if (Array.isArray(e)) {
+        for (const x of e) visitExpr(attr, x);
+        return;
+      }
+      const node = e as Record<string, unknown>;
+      if (node.type === 'call' && typeof node.name === 'string' && FILE_FUNCTIONS.has(node.name)) {
+        const arg = (node.args as Expr[] | undefined)?.[0];
+        const p = arg ? attr.evaluate(arg) : undefined;
+        if (typeof p === 'string') {
+          const abs = isAbsolute(p) ? p : resolve(this.absDir, p);
+          const why = this.roots && !pathInsideRoots(abs, this.roots) ? 'it is outside the scanned tree' : unreadableReason(abs);
+          const at = attr.locationOf(node as unknown as Span);
+          const key = `${at.file}:${at.range.start.line}:${at.range.start.column}`;
+          if (why && !seen.has(key)) {
+            seen.add(key);
+            const text = attr.file.source(node as unknown as Span).replace(/\s+/g, ' ');
+            out.push({ at, call: text.length > 80 ? `${text.slice(0, 77)}...` : text, path: p, why });
+          }
+        }
+      }
+      for (const [k, v] of Object.entries(node)) if (k !== 'start' && k !== 'end' && typeof v === 'object') visitExpr(attr, v);
+    };
+    const visitBody = (body: Body): void => {
+      for (const a of body.attributes()) visitExpr(a, a.expr);
+      for (const b of body.blocks()) visitBody(b);
+    };
+    for (const r of [...this.resources(), ...this.dataSources()]) visitBody(r);
+    for (const a of this.locals()) visitExpr(a, a.expr);
+    for (const o of this.outputs()) visitBody(o);
+    for (const c of this.moduleCalls()) visitBody(c.block);
+    this.unreadList = out;
+    return out;
+  }
 
   /** Display paths of the files behind the model: root files first, then modules, var files, scripts read. */
   get files(): string[] {
@@ -746,10 +810,13 @@ export class TerraformModule implements BaseModel {
     return location;
   }
 
-  /** A file read for `file()`/`templatefile()`, cached; undefined when missing. */
+  /**
+   * A file read for `file()`/`templatefile()`, cached; undefined when missing or not read.
+   * Files outside the roots are never read, so their contents cannot reach a report.
+   */
   readAuxFile(absPath: string): { path: string; text: string } | undefined {
     if (!this.auxFiles.has(absPath)) {
-      const text = this.reader.readFile(absPath);
+      const text = this.roots && !pathInsideRoots(absPath, this.roots) ? undefined : this.reader.readFile(absPath);
       this.auxFiles.set(absPath, text === undefined ? undefined : { path: displayPath(absPath, this.cwd), text });
     }
     return this.auxFiles.get(absPath);
@@ -957,7 +1024,7 @@ export async function loadModuleFromFiles(files: SourceFile[], options: Terrafor
   if (!files.length) throw new ParseError(options.cwd, 'no Terraform files given');
   const reader = options.reader ?? diskReader;
   const absDir = dirname(files[0]!.absPath);
-  const model = new TerraformModule(absDir, absDir === resolve(options.cwd) ? '.' : displayPath(absDir, options.cwd), reader, options.cwd);
+  const model = new TerraformModule(absDir, absDir === resolve(options.cwd) ? '.' : displayPath(absDir, options.cwd), reader, options.cwd, options.roots);
 
   const rootFiles = files.filter((f) => dirname(f.absPath) === absDir);
   const config = rootFiles.filter((f) => isConfigFile(baseName(f.path))).sort(byName);
@@ -987,7 +1054,7 @@ export async function loadModuleFromFiles(files: SourceFile[], options: Terrafor
   for (const vf of options.varFiles ?? []) {
     const abs = resolve(options.cwd, vf);
     const text = reader.readFile(abs);
-    if (text === undefined) throw new ParseError(vf, 'the --var-file does not exist or cannot be read');
+    if (text === undefined) throw new ParseError(vf, `cannot read the --var-file: ${readReferencedFile(abs).error ?? 'not found'}`);
     const parsed = await parseCached({ path: displayPath(abs, options.cwd), absPath: abs, text });
     rejectBlocks(parsed);
     model.addParsed(parsed);
@@ -1028,6 +1095,12 @@ async function expand(model: TerraformModule, instance: ModuleInstance, reader: 
     const source = call.source;
     if (source === undefined || !isLocalSource(source) || !expands(call.block)) continue;
     const dir = resolve(instance.dir, source.replace(/\/+$/, '') || '.');
+    // A module outside the repository is not read (tf-module-unread says so): a scanned tree
+    // must not make the tool read, and print, files elsewhere on the machine.
+    if (model.roots && !pathInsideRoots(dir, model.roots)) {
+      call.outsideTree = true;
+      continue;
+    }
     const at = call.block.attr('source')!.valueLocation;
     if (chain.includes(dir)) {
       throw new ParseError(at.file, `module.${call.name} calls ${source}, which is already in its own call chain (a module cannot call itself)`, at.range.start.line, at.range.start.column);
@@ -1128,7 +1201,7 @@ export const terraformAdapter: InputAdapter<'terraform', TerraformModule> = {
     const rootDir = dirname(group.files[0]!.absPath);
     return loadModuleFromFiles(
       group.files.filter((f) => dirname(f.absPath) === rootDir),
-      { cwd: options.cwd, vars: options.vars, varFiles: options.varFiles, env: options.env, reader: overlayReader(group.files) },
+      { cwd: options.cwd, vars: options.vars, varFiles: options.varFiles, env: options.env, reader: overlayReader(group.files), ...(options.roots ? { roots: options.roots } : {}) },
     );
   },
 };

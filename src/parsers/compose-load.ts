@@ -3,9 +3,10 @@
 // contents, merged into one located tree. Anything Compose itself would reject is a ParseError
 // at file:line:column; a missing `env_file` is not (it often holds secrets kept out of the repo),
 // it is recorded as an unreadable reference instead.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix } from 'node:path';
 import { ParseError } from '../core/errors.js';
+import { readReferencedFile } from '../core/read.js';
 import type { InlineSuppression, LoadOptions, SourceFile } from '../core/source.js';
 import type { Location } from '../core/types.js';
 import { parseYaml, type YamlFile } from './yaml.js';
@@ -42,6 +43,8 @@ export interface FileReference {
   text?: string;
   /** Why it could not be read (not found, a folder, too large...). */
   error?: string;
+  /** Set when it was deliberately not read: outside the scanned tree, not a regular file, too big. */
+  refused?: 'outside' | 'not-regular' | 'too-big';
   /** The `file:` / `env_file` entry that names it. */
   at: Location;
 }
@@ -71,7 +74,6 @@ export interface LoadedCompose {
 const TOP_LEVEL = new Set(['version', 'name', 'services', 'networks', 'volumes', 'secrets', 'configs', 'include', 'models']);
 /** Fields written as a list or a map of `KEY=VALUE`; normalized to maps so both spellings merge. */
 const MAP_OR_LIST = ['environment', 'labels', 'annotations', 'sysctls', 'extra_hosts'];
-const MAX_TEXT_BYTES = 1024 * 1024;
 
 const UNIQUE_KEYS: Record<string, UniqueKey> = {
   ports: portIdentity,
@@ -90,7 +92,7 @@ export function loadCompose(group: SourceFile[], options: LoadOptions): LoadedCo
   const main = group[0]!;
   const projectDir = dirname(main.absPath);
   const env = readDotEnv(projectDir, main.path, options);
-  const loader = new Loader(env.lookup);
+  const loader = new Loader(env.lookup, options.roots);
   if (env.file) loader.files.push(env.file);
   loader.suppressions.push(...env.suppressions);
 
@@ -126,9 +128,10 @@ function readDotEnv(dir: string, mainDisplay: string, options: LoadOptions) {
   const vars = new Map<string, string>();
   let suppressions: InlineSuppression[] = [];
   let file: string | undefined;
-  if (existsSync(abs) && statSync(abs).isFile()) {
+  const read = existsSync(abs) ? readReferencedFile(abs, options.roots) : undefined;
+  if (read?.text !== undefined) {
     file = posix.join(posix.dirname(mainDisplay), '.env');
-    const parsed = parseEnvFile(readFileSync(abs, 'utf8'), file, fromProcess);
+    const parsed = parseEnvFile(read.text, file, fromProcess);
     for (const e of parsed.entries) if (e.value !== undefined && !e.unresolved) vars.set(e.name, e.value);
     suppressions = parsed.suppressions;
   }
@@ -144,9 +147,13 @@ class Loader {
   private readonly extendedServices = new Map<string, CMap>();
   /** Display path → absolute path of every file read, to resolve relative references. */
   private readonly absOf = new Map<string, string>();
-  private readonly envFiles = new Map<string, { entries: EnvEntry[]; text: string; display: string } | { error: string; display: string }>();
+  private readonly envFiles = new Map<string, { entries: EnvEntry[]; text: string; display: string } | { error: string; display: string; refused?: FileReference['refused'] }>();
 
-  constructor(private readonly lookup: Lookup) {}
+  constructor(
+    private readonly lookup: Lookup,
+    /** Folders referenced files may be read from; undefined: no boundary. */
+    private readonly roots?: readonly string[],
+  ) {}
 
   /** Parses one Compose file with its includes and extends resolved. */
   loadFile(source: SourceFile, ctx: FileContext, includeChain: string[]): CMap {
@@ -248,7 +255,7 @@ class Loader {
         if (chain.includes(abs)) throw atNode(p, `include cycle: ${rel} includes itself`);
         const display = displayJoin(ctx.display, rel);
         const yf = this.readReferencedCompose(abs, display, p, 'included');
-        const dotenv = readDotEnv(dirname(abs), display, { cwd: '', vars: {}, varFiles: [], helmValues: [], env: {} });
+        const dotenv = readDotEnv(dirname(abs), display, { cwd: '', vars: {}, varFiles: [], helmValues: [], env: {}, ...(this.roots ? { roots: this.roots } : {}) });
         // The including project's variables win over the included project's own `.env`.
         const lookup: Lookup = (n) => ctx.lookup(n) ?? dotenv.lookup(n);
         const fileRoot = this.loadFile(yf.file, { abs, display, lookup }, [...chain, abs]);
@@ -272,13 +279,12 @@ class Loader {
   }
 
   private readReferencedCompose(abs: string, display: string, at: CNode, what: string): YamlFile {
-    let textContent: string;
-    try {
-      textContent = readFileSync(abs, 'utf8');
-    } catch (e) {
-      throw atNode(at, `cannot read ${what} file ${display}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const read = readReferencedFile(abs, this.roots);
+    if (read.text === undefined) {
+      const hint = read.refused === 'outside' ? '; scan from a folder that holds both files' : '';
+      throw atNode(at, `cannot read ${what} file ${display}: ${read.error}${hint}`);
     }
-    const yf = parseYaml({ path: display, absPath: abs, text: textContent });
+    const yf = parseYaml({ path: display, absPath: abs, text: read.text });
     this.absOf.set(display, abs);
     return yf;
   }
@@ -317,8 +323,8 @@ class Loader {
     const { abs, display } = this.resolveRelative(pathNode, rel);
     let cached = this.envFiles.get(abs);
     if (!cached) {
-      const read = readText(abs);
-      if (read.text === undefined) cached = { error: read.error!, display };
+      const read = readReferencedFile(abs, this.roots);
+      if (read.text === undefined) cached = { error: read.error, display, ...(read.refused ? { refused: read.refused } : {}) };
       else {
         const parsed = parseEnvFile(read.text, display, this.lookup);
         this.suppressions.push(...parsed.suppressions);
@@ -335,7 +341,7 @@ class Loader {
         path: rel,
         file: display,
         absPath: abs,
-        ...('error' in cached ? { error: cached.error } : { text: cached.text }),
+        ...('error' in cached ? { error: cached.error, ...(cached.refused ? { refused: cached.refused } : {}) } : { text: cached.text }),
         at: pathNode.at,
       });
     }
@@ -352,8 +358,8 @@ class Loader {
         const rel = text(fileNode);
         if (!rel || !fileNode) continue;
         const { abs, display } = this.resolveRelative(fileNode, rel);
-        const read = readText(abs);
-        this.references.push({ kind, name, path: rel, file: display, absPath: abs, ...read, at: fileNode.at });
+        const read = readReferencedFile(abs, this.roots);
+        this.references.push({ kind, name, path: rel, file: display, absPath: abs, ...(read.text !== undefined ? { text: read.text } : { error: read.error, ...(read.refused ? { refused: read.refused } : {}) }), at: fileNode.at });
       }
     }
   }
@@ -366,20 +372,6 @@ class Loader {
     return isAbsolute(expanded)
       ? { abs: expanded, display: expanded }
       : { abs: join(dirname(fromAbs), expanded), display: displayJoin(fromDisplay, expanded) };
-  }
-}
-
-function readText(abs: string): { text?: string; error?: string } {
-  try {
-    const st = statSync(abs);
-    if (st.isDirectory()) return { error: 'is a folder' };
-    if (st.size > MAX_TEXT_BYTES) return { error: `larger than ${MAX_TEXT_BYTES} bytes` };
-    const buf = readFileSync(abs);
-    const decoded = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-    return { text: decoded.decode(buf) };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { error: code === 'ENOENT' ? 'not found' : code ?? 'not valid UTF-8 text' };
   }
 }
 

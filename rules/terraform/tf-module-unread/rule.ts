@@ -5,6 +5,8 @@ import { defineRule } from '../../../src/rule-api/rule.js';
 const messages = {
   unread:
     '{{address}} is not checked: its source `{{source}}` {{why}}, so the resources the module creates, and what a change to its inputs does to them, are not seen by this scan. To check it, vendor the module into the repository and call it with a `./` or `../` path, or scan a copy of the module with the same inputs.',
+  outsideTree:
+    '{{address}} is not checked: its source `{{source}}` is outside the scanned tree (the repository, or the scanned folder when there is no repository), and iac-guard reads no files outside it, so the resources the module creates are not seen by this scan. Scan from a folder that holds both the caller and the module, or vendor the module into the repository.',
   noLiteralSource:
     '{{address}} is not checked: its `source` is not a plain string, so the module cannot be found and the resources it creates are not seen by this scan. Write the source as a literal path (terraform requires that too).',
 } as const;
@@ -19,7 +21,7 @@ export default defineRule<keyof typeof messages>({
   severity: 'warning',
   category: 'coverage',
   docs: {
-    summary: 'Module calls whose module iac-guard cannot read (remote, absolute-path or computed sources).',
+    summary: 'Module calls whose module iac-guard cannot read (remote, absolute-path, computed or outside the scanned tree).',
     why: 'A one-line change to a module call can destroy everything the module manages: the KMS key ring incident was an input of a module from another project that moved the ring and destroyed every key under it. When the module is not read, none of its resources are checked, and a clean result would be false confidence; this warning says which calls were not seen.',
     fix: 'Vendor the module into the repository and call it by a relative path (`./modules/x`), so it is read with the inputs the call passes; or scan a root that calls a local copy.',
     allow: 'Add `# iac-guard-ignore tf-module-unread: <reason>` above the module block (for a module you check elsewhere), or turn the rule off in `.iac-guard.yml`.',
@@ -37,7 +39,8 @@ export default defineRule<keyof typeof messages>({
         const key = `${at.file}:${at.range.start.line}:${at.range.start.column}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        if (because === 'no-literal-source') ctx.report({ messageId: 'noLiteralSource', at, resource: call.address, data: { address: call.address } });
+        if (because === 'outside-tree') ctx.report({ messageId: 'outsideTree', at, resource: call.address, data: { address: call.address, source: call.source ?? '' } });
+        else if (because === 'no-literal-source') ctx.report({ messageId: 'noLiteralSource', at, resource: call.address, data: { address: call.address } });
         else ctx.report({ messageId: 'unread', at, resource: call.address, data: { address: call.address, source: call.source ?? '', why: WHY[because] } });
       }
     },

@@ -9,6 +9,7 @@ import { ParseError, UsageError } from '../../core/errors.js';
 import type { SourceFile } from '../../core/source.js';
 import type { AnyRule } from '../../rule-api/rule.js';
 import type { FileError } from '../../core/types.js';
+import { boundaryRoots } from '../../core/read.js';
 import { diskReader, loadModuleFromFiles, type TerraformLoadOptions, type TerraformModule, type TerraformReader } from '../../model/terraform.js';
 import { terraformFileKind } from '../../parsers/hcl.js';
 import { Git } from '../../core/git.js';
@@ -92,7 +93,8 @@ async function loadRoots(
   const renamedDirs = folderRenames(changes);
   await Promise.all([baseSide.prepare([...roots, ...renamedDirs.keys()]), headSide.prepare([...roots])]);
 
-  const options = { cwd: req.cwd, vars: req.vars, varFiles: req.varFiles, env: req.env };
+  // file() and local modules are read only inside the repository, on both sides.
+  const options = { cwd: req.cwd, vars: req.vars, varFiles: req.varFiles, env: req.env, roots: boundaryRoots(['.'], req.cwd) };
   const pairs = pairRoots([...roots].sort(), renamedDirs, baseSide, headSide);
   // Every base first, then every head: the parse cache keeps one text per path, so a changed
   // module that several roots call is parsed once per side instead of once per root and side.
