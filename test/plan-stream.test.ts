@@ -132,10 +132,10 @@ describe('the streamed reading equals reading the plan as one string', () => {
     for (const chunk of [1, 5, 64, 1 << 20]) expectSameReading(path, chunk);
   });
 
-  it('duplicate keys: the last one wins (positions point at it, where the one-string reading points at the first)', () => {
+  it('a duplicate key is refused at its second value, both ways', () => {
     const path = write(`{"format_version":"1.2","resource_changes":[],"resource_changes":[${CHANGE('aws_s3_bucket.a')}]}`);
     for (const chunk of [1, 64]) expectSameReading(path, chunk, Infinity, false);
-    expect(parseLargePlan(large(path)).positions.range(['resource_changes']).start).toEqual({ line: 1, column: 66 });
+    expect(outcome(() => parseLargePlan(large(path))).error).toMatch(/^1:66: duplicate key `resource_changes` in the plan/);
   });
 
   const corpus = filesUnder('/work/shared/corpus/tf-plans', (p) => p.endsWith('.json'));
@@ -228,5 +228,31 @@ describe('reading: which files are streamed', () => {
     expect(read(path).error?.message).toBe(
       'file is 600 MiB, over the 512 MiB limit for one file (only a Terraform plan JSON may be bigger, up to 8192 MiB, and this file does not start like one)',
     );
+  });
+});
+
+describe('a key written twice is refused, read whole or streamed', () => {
+  const plan = (change: string, extra = '') =>
+    `{"format_version":"1.2","terraform_version":"1.9.0",${extra}\n"resource_changes":[\n{"address":"aws_db_instance.main","mode":"managed","type":"aws_db_instance","name":"main","provider_name":"registry.terraform.io/hashicorp/aws",\n"change":${change}}]}\n`;
+  const hiddenDelete = '{"actions":["delete"],"actions":["no-op"],"before":{},"after":null}';
+
+  it.each([
+    ['inside a resource change', plan(hiddenDelete), 4, /^duplicate key `actions` in resource_changes\[0\]\.change: terraform never writes a key twice/],
+    ['in the outline', plan('{"actions":["no-op"],"before":{},"after":{}}', '"resource_drift":[],"resource_drift":[],'), 1, /^duplicate key `resource_drift` in the plan:/],
+  ])('%s', (_name, content, line, message) => {
+    const path = write(content);
+    const whole = outcome(() => parsePlan({ path: 'plan.json', absPath: path, text: content }));
+    expect(whole.error).toMatch(new RegExp(`^${line}:\\d+: `));
+    expect(whole.error!.replace(/^\d+:\d+: /, '')).toMatch(message);
+    for (const chunkBytes of [7, 4096]) {
+      const streamed = outcome(() => parseLargePlan(large(path), { chunkBytes }));
+      expect(streamed.error).toMatch(new RegExp(`^${line}:\\d+: `));
+      expect(streamed.error!.replace(/^\d+:\d+: /, '')).toMatch(message);
+    }
+  });
+
+  it('a plan with no key twice reads as before', () => {
+    const content = plan('{"actions":["delete"],"before":{},"after":null}');
+    expect(outcome(() => parsePlan({ path: 'plan.json', absPath: write(content), text: content })).error).toBeUndefined();
   });
 });

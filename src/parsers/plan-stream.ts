@@ -10,7 +10,7 @@ import { constants as bufferConstants, isUtf8 } from 'node:buffer';
 import { ParseError } from '../core/errors.js';
 import type { SourceFile } from '../core/source.js';
 import type { Position, Range } from '../core/types.js';
-import { checkPlan, locateSyntaxError, offsetOfPath, type JsonPath, type ParsedPlan, type PlanPositions } from './plan.js';
+import { checkPlan, describePath, duplicateKeyMessage, findDuplicateKey, locateSyntaxError, offsetOfPath, type JsonPath, type ParsedPlan, type PlanPositions } from './plan.js';
 
 /** The longest string V8 can make (~512 MiB): no single value of a plan may be bigger. */
 export const MAX_VALUE_BYTES = bufferConstants.MAX_STRING_LENGTH;
@@ -145,11 +145,6 @@ function valueEnd(b: Buffer, i: number): number {
   return i < len ? i : -1;
 }
 
-/** `resource_changes[3].change` for messages. */
-function describePath(path: readonly (string | number)[]): string {
-  if (!path.length) return 'the plan';
-  return path.map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? p : `.${p}`)).join('');
-}
 
 /** Position of offset `o` of `text`, a slice that starts at `mark`. */
 function positionIn(mark: Mark, text: string, o: number): Position {
@@ -293,11 +288,15 @@ class PlanScanner {
       c = this.ws();
       if (c !== COLON) throw this.unexpected(c, "Expected ':' after property name");
       this.take();
+      if (children.has(key)) {
+        this.ws();
+        // At the second value, as the one-string reading reports it.
+        throw this.error(duplicateKeyMessage([...this.path, key]), this.mark());
+      }
       const child: Node = { record: -1 };
       this.path.push(key);
       const value = this.value(shapeOf(shape, key), child);
       this.path.pop();
-      // Of duplicate keys JSON.parse keeps the last: so do positions.
       children.set(key, child);
       if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
       else out[key] = value;
@@ -393,6 +392,9 @@ class PlanScanner {
       const { message, offset } = locateSyntaxError(text, e);
       throw this.error(`invalid JSON: ${message}`, this.mark(), text, offset);
     }
+    // Checked on every parsed slice: a key repeated inside one resource change hides as well as one in the outline.
+    const duplicate = text.charCodeAt(0) === 0x7b || text.charCodeAt(0) === 0x5b ? findDuplicateKey(text) : undefined;
+    if (duplicate) throw this.error(duplicateKeyMessage([...this.path, ...duplicate.path]), this.mark(), text, duplicate.offset);
     const last = text.lastIndexOf('\n');
     if (last !== -1) {
       for (let k = text.indexOf('\n'); k !== -1; k = text.indexOf('\n', k + 1)) this.line++;

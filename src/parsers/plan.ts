@@ -329,6 +329,42 @@ export function firstSyntaxErrorOffset(text: string): number {
   return i; // trailing content after the document
 }
 
+/** `resource_changes[3].change` for messages. */
+export function describePath(path: JsonPath): string {
+  if (!path.length) return 'the plan';
+  return path.map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? p : `.${p}`)).join('');
+}
+
+/**
+ * The first key written twice in one object of a JSON text that JSON.parse accepted. JSON.parse
+ * keeps the last of them, other readers the first: terraform never writes one, so a plan that has
+ * one was edited to show a reader something else (`"actions":["delete"],"actions":["no-op"]`).
+ */
+export function findDuplicateKey(text: string): { path: JsonPath; offset: number } | undefined {
+  const keys: Set<string>[] = [];
+  let found: { path: JsonPath; offset: number } | undefined;
+  scanJson(text, (path, offset) => {
+    const depth = path.length;
+    const last = path[depth - 1];
+    if (typeof last === 'string') {
+      const seen = keys[depth]!;
+      if (seen.has(last)) {
+        found = { path: [...path], offset };
+        return 'stop';
+      }
+      seen.add(last);
+    }
+    if (text.charCodeAt(offset) === 0x7b) keys[depth + 1] = new Set();
+    return 'descend';
+  });
+  return found;
+}
+
+/** The refusal for a duplicate key at `path`. */
+export function duplicateKeyMessage(path: JsonPath): string {
+  return `duplicate key \`${String(path[path.length - 1])}\` in ${describePath(path.slice(0, -1))}: terraform never writes a key twice, and readers disagree on which one counts, so this plan was edited and is refused; write it again with \`terraform show -json\``;
+}
+
 // ---- parse + shape ----
 
 const KNOWN_ACTIONS = new Set([
@@ -401,6 +437,11 @@ export function parsePlan(file: SourceFile): ParsedPlan {
   } catch (e) {
     const { message, position } = describeSyntaxError(text, e, new LineIndex(text));
     throw new ParseError(path, `invalid JSON: ${message}`, position.line, position.column);
+  }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate) {
+    const at = new LineIndex(text).position(duplicate.offset);
+    throw new ParseError(path, duplicateKeyMessage(duplicate.path), at.line, at.column);
   }
   const positions = new TextPlanPositions(text);
   return { json: checkPlan(json, path, positions), positions };
