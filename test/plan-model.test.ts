@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { configAddressOf, planAdapter, SENSITIVE, UNKNOWN, type PlanModel } from '../src/model/plan.js';
+import { ParseError } from '../src/core/errors.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const REAL = join(ROOT, 'test/fixtures/plans/real');
@@ -251,13 +252,23 @@ describe('real plans', () => {
     const files: string[] = [];
     const walk = (d: string) => readdirSync(d).forEach((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : files.push(join(d, n))));
     walk(CORPUS);
+    const refused: string[] = [];
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
       expect(planAdapter.claims({ path: f, absPath: f, text }), f).toBe(true);
-      const m = load(text, f);
+      let m: PlanModel;
+      try {
+        m = load(text, f);
+      } catch (e) {
+        // terraform-validator's hand-written test plans repeat a key; terraform never does, so they are refused.
+        expect(e instanceof ParseError && /^duplicate key /.test(e.message) && f.includes('/terraform-validator/test/'), `${f}: ${String(e)}`).toBe(true);
+        refused.push(f);
+        continue;
+      }
       for (const c of m.changes()) expect(text.startsWith(JSON.stringify(c.address), offsetOf(m, c)), `${f} ${c.address}`).toBe(true);
     }
     expect(files.length).toBeGreaterThan(300);
+    expect(refused.length).toBeLessThan(5);
   });
 });
 
