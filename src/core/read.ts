@@ -1,6 +1,6 @@
 // core: reading a file the tool will parse, with the limits that keep a hostile input from taking
 // the machine down: a size cap, strict UTF-8, no NUL bytes; big plans handed over for streaming.
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { FileError } from './types.js';
 import type { SourceFile } from './source.js';
@@ -157,7 +157,12 @@ const stripBom = (t: string) => (t.charCodeAt(0) === 0xfeff ? t.slice(1) : t);
  */
 export const MAX_REFERENCED_BYTES = 16 * 1024 * 1024;
 
-export type ReferencedRead = { text: string; error?: undefined } | { text?: undefined; error: string; refused?: 'outside' | 'not-regular' | 'too-big' };
+export type ReferencedRead = { text: string; error?: undefined } | { text?: undefined; error: string; refused?: Refusal['refused'] };
+/** A file deliberately not read, and why. */
+export interface Refusal {
+  error: string;
+  refused: 'outside' | 'not-regular' | 'too-big';
+}
 
 /**
  * Reads a file some input points at, or says why not: only regular files (a named pipe would
@@ -166,14 +171,14 @@ export type ReferencedRead = { text: string; error?: undefined } | { text?: unde
  * print /etc/passwd or /proc/self/environ into a report.
  */
 export function readReferencedFile(absPath: string, roots?: readonly string[]): ReferencedRead {
-  if (roots && !pathInsideRoots(absPath, roots)) return { error: outsideMessage(roots), refused: 'outside' };
+  if (roots && !pathInsideRoots(absPath, roots)) return OUTSIDE;
   let real: string;
   try {
     real = realpathSync(absPath);
   } catch (e) {
     return { error: errCode(e) === 'no such file' ? 'not found' : errCode(e) };
   }
-  if (roots && !insideRoots(real, roots)) return { error: outsideMessage(roots), refused: 'outside' };
+  if (roots && !insideRoots(real, roots)) return OUTSIDE;
   let fd: number | undefined;
   try {
     // Opened without blocking (a named pipe would wait for a writer) and checked through the
@@ -181,28 +186,53 @@ export function readReferencedFile(absPath: string, roots?: readonly string[]): 
     fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = fstatSync(fd);
     if (st.isDirectory()) return { error: 'is a folder' };
-    if (!st.isFile()) return { error: 'not a regular file (a named pipe, device or socket), so it is not read', refused: 'not-regular' };
-    if (st.size > MAX_REFERENCED_BYTES) return { error: `larger than ${mib(MAX_REFERENCED_BYTES)} (limit), so it is not read`, refused: 'too-big' };
+    const refusal = refusalFor(st);
+    if (refusal) return refusal;
     const bytes = Buffer.allocUnsafe(st.size + 1);
     let total = 0;
     for (let n; (n = readSync(fd, bytes, total, bytes.length - total, null)) > 0; ) {
       total += n;
-      if (total > st.size) return { error: `larger than ${mib(MAX_REFERENCED_BYTES)} (limit), so it is not read`, refused: 'too-big' };
+      if (total > st.size) return TOO_BIG; // grew while read
     }
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, total));
-    if (text.includes('\u0000')) return { error: 'contains NUL bytes (binary file?)' };
-    return { text: stripBom(text) };
+    // The same text checks as a scanned file: UTF-16, strict UTF-8, NUL bytes, BOM.
+    const decoded = decode({ path: real, absPath: real }, bytes.subarray(0, total));
+    if (decoded.file) return { text: decoded.file.text };
+    return { error: decoded.error?.message ?? 'file is a zip archive, not text' };
   } catch (e) {
-    if (e instanceof TypeError) return { error: 'not valid UTF-8 text' };
     return { error: errCode(e) };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
+/**
+ * Why a file some input points at is not read (outside `roots`, not a regular file, over the
+ * limit), without reading it; undefined when it would be read, or does not exist.
+ */
+export function whyNotRead(absPath: string, roots?: readonly string[]): Refusal | undefined {
+  if (roots && !pathInsideRoots(absPath, roots)) return OUTSIDE;
+  try {
+    const st = statSync(absPath);
+    return st.isDirectory() ? undefined : refusalFor(st);
+  } catch {
+    return undefined;
+  }
+}
+
 // The root is not named: messages must read the same on every machine (docs, baselines).
-const outsideMessage = (_roots: readonly string[]) =>
-  'it is outside the scanned tree (the repository, or the scanned folder when there is no repository), and iac-guard reads no files outside it';
+const OUTSIDE: Refusal = {
+  error: 'it is outside the scanned tree (the repository, or the scanned folder when there is no repository), and iac-guard reads no files outside it',
+  refused: 'outside',
+};
+const TOO_BIG: Refusal = { error: `larger than ${mib(MAX_REFERENCED_BYTES)} (limit), so it is not read`, refused: 'too-big' };
+const NOT_REGULAR: Refusal = { error: 'not a regular file (a named pipe, device or socket), so it is not read', refused: 'not-regular' };
+
+/** The checks made before a referenced file is read, shared by the reader and whyNotRead. */
+function refusalFor(st: Stats): Refusal | undefined {
+  if (!st.isFile()) return NOT_REGULAR;
+  if (st.size > MAX_REFERENCED_BYTES) return TOO_BIG;
+  return undefined;
+}
 
 /** Whether a real (symlink-free) path is one of `roots` or below one. */
 export function insideRoots(real: string, roots: readonly string[]): boolean {
@@ -266,17 +296,4 @@ function safeRealpath(p: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Why an existing path would not be read (a pipe, a device, over the size limit), or undefined. */
-export function unreadableReason(absPath: string): string | undefined {
-  try {
-    const st = statSync(absPath);
-    if (st.isDirectory()) return undefined;
-    if (!st.isFile()) return 'it is not a regular file (a named pipe, device or socket)';
-    if (st.size > MAX_REFERENCED_BYTES) return `it is larger than ${mib(MAX_REFERENCED_BYTES)} (limit)`;
-  } catch {
-    return undefined;
-  }
-  return undefined;
 }

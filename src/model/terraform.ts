@@ -9,7 +9,7 @@ import { ParseError } from '../core/errors.js';
 import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile } from '../core/source.js';
 import type { InputAdapter } from './adapter.js';
 import { hclSuppressions, scriptSuppressions } from './terraform-suppressions.js';
-import { displayPath, pathInsideRoots, readReferencedFile, unreadableReason } from '../core/read.js';
+import { displayPath, pathInsideRoots, readReferencedFile, whyNotRead, type Refusal } from '../core/read.js';
 import type { Location } from '../core/types.js';
 import { HclFile, type Expr, type HclAttribute, type HclBlock, type HclBody, type ObjectExpr, type Span } from '../parsers/hcl-ast.js';
 import { evaluate, isObject, toStringValue, UNKNOWN, type EvalScope, type Value } from '../parsers/hcl-eval.js';
@@ -77,7 +77,7 @@ export interface UnreadFile {
   call: string;
   /** The path as evaluated. */
   path: string;
-  why: string;
+  why: Refusal;
 }
 
 /** Functions that read a file named by their first argument. */
@@ -716,7 +716,7 @@ export class TerraformModule implements BaseModel {
         const p = arg ? attr.evaluate(arg) : undefined;
         if (typeof p === 'string') {
           const abs = isAbsolute(p) ? p : resolve(this.absDir, p);
-          const why = this.roots && !pathInsideRoots(abs, this.roots) ? 'it is outside the scanned tree' : unreadableReason(abs);
+          const why = whyNotRead(abs, this.roots);
           const at = attr.locationOf(node as unknown as Span);
           const key = `${at.file}:${at.range.start.line}:${at.range.start.column}`;
           if (why && !seen.has(key)) {

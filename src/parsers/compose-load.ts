@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix } from 'node:path';
 import { ParseError } from '../core/errors.js';
-import { readReferencedFile } from '../core/read.js';
+import { readReferencedFile, type Refusal } from '../core/read.js';
 import type { InlineSuppression, LoadOptions, SourceFile } from '../core/source.js';
 import type { Location } from '../core/types.js';
 import { parseYaml, type YamlFile } from './yaml.js';
@@ -44,7 +44,7 @@ export interface FileReference {
   /** Why it could not be read (not found, a folder, too large...). */
   error?: string;
   /** Set when it was deliberately not read: outside the scanned tree, not a regular file, too big. */
-  refused?: 'outside' | 'not-regular' | 'too-big';
+  refused?: Refusal['refused'];
   /** The `file:` / `env_file` entry that names it. */
   at: Location;
 }

@@ -28,8 +28,7 @@ export default defineRule<keyof typeof messages>({
   check: {
     terraform(model, ctx) {
       for (const unread of model.unreadFiles()) {
-        const fix = unread.why.includes('outside') ? FIX.outside : unread.why.includes('regular') ? FIX['not-regular'] : FIX['too-big'];
-        ctx.report({ messageId: 'terraform', at: unread.at, data: { call: unread.call, path: unread.path, why: unread.why, fix } });
+        ctx.report({ messageId: 'terraform', at: unread.at, data: { call: unread.call, path: unread.path, why: unread.why.error, fix: FIX[unread.why.refused] } });
       }
     },
     compose(project, ctx) {
