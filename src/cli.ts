@@ -4,7 +4,7 @@
 // Exit codes: 0 nothing blocking, 1 blocking findings, 2 usage error or any target not understood.
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { renameSync, writeFileSync, unlinkSync } from 'node:fs';
+import { realpathSync, renameSync, statSync, writeFileSync, unlinkSync, type Stats } from 'node:fs';
 import type { Config } from './engine/config.js';
 import type { RunResult } from './core/types.js';
 import { ParseError, UsageError } from './core/errors.js';
@@ -38,6 +38,9 @@ interface ScanFlags {
   tfDir?: string;
   changedSince?: string;
   shard?: string;
+  terraform?: string;
+  allowPlugins?: boolean;
+  refusePlugins?: boolean;
 }
 
 interface DiffFlags extends ReportFlags {
@@ -46,7 +49,15 @@ interface DiffFlags extends ReportFlags {
 }
 
 /** Flags of every command that reports findings. */
-type ReportFlags = Omit<ScanFlags, 'values' | 'target' | 'tfDir' | 'changedSince' | 'shard'>;
+type ReportFlags = Omit<ScanFlags, 'values' | 'target' | 'tfDir' | 'changedSince' | 'shard' | 'terraform'>;
+
+type TrustFlags = Pick<ScanFlags, 'allowPlugins' | 'refusePlugins'>;
+
+/** `--allow-plugins` / `--refuse-plugins`, as the commands take them. */
+function pluginPolicy(flags: TrustFlags): { plugins?: 'allow' | 'refuse' } {
+  if (flags.allowPlugins && flags.refusePlugins) throw new UsageError('--allow-plugins and --refuse-plugins contradict each other; give one');
+  return flags.allowPlugins ? { plugins: 'allow' } : flags.refusePlugins ? { plugins: 'refuse' } : {};
+}
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const stdout = (text: string) => void process.stdout.write(text);
@@ -71,19 +82,50 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Writes the report next to its destination first, so a failure never leaves half a file. */
-function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
+/**
+ * A regular file (or a new one) is written beside its destination first and renamed over it, so a
+ * failure never leaves half a report; a symbolic link keeps pointing where it did. A device or
+ * pipe (`/dev/stdout`, `>(gzip > r.gz)`) is written through: replacing it would break it.
+ */
+export function writeReport(file: string, text: string): void {
+  const fail = (e: unknown) => new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  // This process's own descriptors: reopening them by name fails when they are sockets (ENXIO).
+  const fd = /^\/dev\/(?:std(out|err)|fd\/(\d+))$|^\/proc\/self\/fd\/(\d+)$/.exec(file);
+  if (fd) {
+    try {
+      writeFileSync(fd[1] === 'out' ? 1 : fd[1] === 'err' ? 2 : Number(fd[2] ?? fd[3]), text);
+    } catch (e) {
+      throw fail(e);
+    }
+    return;
+  }
+  let existing: Stats | undefined;
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
+    existing = statSync(file);
+  } catch {
+    /* a new file */
+  }
+  if (existing?.isDirectory()) throw new UsageError(`cannot write ${file}: it is a folder`);
+  if (existing && !existing.isFile()) {
+    try {
+      writeFileSync(file, text);
+    } catch (e) {
+      throw fail(e);
+    }
+    return;
+  }
+  const destination = existing ? realpathSync(file) : file;
+  const tmp = `${destination}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text, { flag: 'wx' });
+    renameSync(tmp, destination);
   } catch (e) {
     try {
       unlinkSync(tmp);
     } catch {
       /* nothing to clean */
     }
-    throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw fail(e);
   }
 }
 
@@ -107,6 +149,8 @@ async function scanCommand(paths: string[], flags: ScanFlags): Promise<number> {
       ...(flags.tfDir ? { tfDir: flags.tfDir } : {}),
       ...(flags.changedSince !== undefined ? { changedSince: flags.changedSince } : {}),
       ...(flags.shard !== undefined ? { shard: flags.shard } : {}),
+      ...(flags.terraform !== undefined ? { terraform: flags.terraform } : {}),
+      ...pluginPolicy(flags),
       readStdin,
       onProgress: progress.onProgress,
     });
@@ -129,6 +173,7 @@ async function diffCommand(paths: string[], flags: DiffFlags): Promise<number> {
     disable: flags.disable,
     vars: flags.var,
     varFiles: flags.varFile,
+    ...pluginPolicy(flags),
   });
   if (!flags.quiet) process.stderr.write(`iac-guard diff: ${flags.staged ? 'staged changes' : 'working tree'} compared with ${outcome.baseLabel}\n`);
   return report(outcome, flags);
@@ -139,7 +184,7 @@ function report({ result, failOn }: { result: RunResult; failOn: Config['failOn'
   const cwd = process.cwd();
   const color = wantColor(flags.color, process.env, Boolean(process.stdout.isTTY), Boolean(flags.output));
   const text = REPORTERS[flags.format](result, { color, failOn, tool: TOOL, quiet: Boolean(flags.quiet) });
-  if (flags.output) writeAtomically(resolve(cwd, flags.output), text);
+  if (flags.output) writeReport(resolve(cwd, flags.output), text);
   else process.stdout.write(text);
 
   // Machine formats carry the errors inside; say it on stderr too so a human sees why it failed.
@@ -169,12 +214,19 @@ function reportOptions(command: Command): Command {
     .option('--var-file <file>', 'Terraform .tfvars file (repeatable)', collect, []);
 }
 
+/** Plugins are code: who may load them. */
+function trustOptions(command: Command): Command {
+  return command
+    .option('--allow-plugins', "load the config's plugins even when the config is inside the scanned tree (only for code you trust)")
+    .option('--refuse-plugins', 'never load plugins; a config that lists some is an error (CI on untrusted pull requests)');
+}
+
 /** The program; each action stores its exit code through `setExit`. */
 export function buildProgram(setExit: (code: number) => void = () => {}): Command {
   const program = new Command();
   // Set before adding subcommands: they inherit both.
   program.exitOverride().showHelpAfterError('(run iac-guard --help for usage)');
-  reportOptions(
+  trustOptions(reportOptions(
     program
       .name('iac-guard')
       .description('Blocks infrastructure changes that destroy data or open systems up, before apply.')
@@ -182,36 +234,43 @@ export function buildProgram(setExit: (code: number) => void = () => {}): Comman
       // Scan options belong before a subcommand name; subcommands have their own after it.
       .enablePositionalOptions()
       .argument('[paths...]', 'plan JSON, binary plans, .tf folders, Compose files, Helm values; - for stdin'),
-  )
+  ))
     .option('--values <file>', 'Helm values file merged over values.yaml, in order (repeatable)', collect, [])
     .addOption(new Option('--target <kind>', 'how Compose files are deployed').choices(['compose', 'swarm']))
     .option('--tf-dir <dir>', 'Terraform sources of the plan, to point findings at .tf lines')
     .option('--changed-since <ref>', 'only Terraform folders, Compose projects, charts and plans with a file changed since this git revision (or untracked)')
     .option('--shard <i/n>', 'only slice i of n (e.g. 2/3) of the work, split by folder or project, for parallel CI jobs')
+    .option('--terraform <command>', 'terraform or tofu to run for binary plans (`show -json`); never run unless named here or in config')
     .action(async (paths: string[], flags: ScanFlags) => setExit(await scanCommand(paths, flags)));
 
-  reportOptions(
+  trustOptions(reportOptions(
     program
       .command('diff')
       .description('what a change to the .tf files would destroy, without terraform: the working tree (or the index) against a base revision')
       .argument('[paths...]', 'only changes under these files or folders')
       .option('--base <ref>', 'git revision to compare with (default: merge base of HEAD with its upstream branch, else HEAD)')
       .option('--staged', 'check the staged changes (what `git commit` records), as the pre-commit hook does'),
-  ).action(async (paths: string[], flags: DiffFlags) => setExit(await diffCommand(paths, flags)));
+  )).action(async (paths: string[], flags: DiffFlags) => setExit(await diffCommand(paths, flags)));
 
-  program
-    .command('rules')
-    .description('list every rule: id, severity, inputs, category, summary')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('-c, --config <file>', 'config whose plugins to include (default: .iac-guard.yml found upward)')
-    .action(async (flags: { format: 'text' | 'json'; config?: string }) => setExit(await rulesCommand(flags, process.cwd(), stdout)));
+  trustOptions(
+    program
+      .command('rules')
+      .description('list every rule: id, severity, inputs, category, summary')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .option('-c, --config <file>', 'config whose plugins to include (default: .iac-guard.yml found upward)'),
+  ).action(async (flags: { format: 'text' | 'json'; config?: string } & TrustFlags) =>
+    setExit(await rulesCommand({ format: flags.format, ...(flags.config ? { config: flags.config } : {}), ...pluginPolicy(flags) }, process.cwd(), stdout)),
+  );
 
-  program
-    .command('explain')
-    .description('why a rule matters, a bad and a good example, how to fix it and how to allow it')
-    .argument('<rule>', 'rule id (see iac-guard rules)')
-    .option('-c, --config <file>', 'config whose plugins to include (default: .iac-guard.yml found upward)')
-    .action(async (rule: string, flags: { config?: string }) => setExit(await explainCommand(rule, flags, process.cwd(), stdout)));
+  trustOptions(
+    program
+      .command('explain')
+      .description('why a rule matters, a bad and a good example, how to fix it and how to allow it')
+      .argument('<rule>', 'rule id (see iac-guard rules)')
+      .option('-c, --config <file>', 'config whose plugins to include (default: .iac-guard.yml found upward)'),
+  ).action(async (rule: string, flags: { config?: string } & TrustFlags) =>
+    setExit(await explainCommand(rule, { ...(flags.config ? { config: flags.config } : {}), ...pluginPolicy(flags) }, process.cwd(), stdout)),
+  );
 
   program
     .command('init')

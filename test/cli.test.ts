@@ -1,8 +1,9 @@
 // The command line as users meet it: exit codes, bad input, output files, colour.
 import { describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { cli } from './helpers/cli.js';
+import { ROOT, cli } from './helpers/cli.js';
 import { wantColor } from '../src/cli.js';
 import { tempDir } from './helpers/temp.js';
 import { unprivilegedCli } from './helpers/unprivileged.js';
@@ -37,7 +38,7 @@ describe('usage errors exit 2 with one clear line and no stack trace', () => {
     writeFileSync(join(d, 'plan.json'), '{}');
     const r = cli([join(d, 'plan.json')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`iac-guard: ${join(d, '.iac-guard.yml')}:2:1: invalid config: unknown key "fail_on" (expected one of: fail-on, dev-files, rules, include, exclude, allow, resource-types, plugins, compose, helm)\n`);
+    expect(r.stderr).toBe(`iac-guard: ${join(d, '.iac-guard.yml')}:2:1: invalid config: unknown key "fail_on" (expected one of: fail-on, dev-files, rules, include, exclude, allow, resource-types, plugins, compose, helm, limits, terraform)\n`);
   });
 });
 
@@ -94,13 +95,30 @@ describe('targets that cannot be read or understood exit 2 (fail closed)', () =>
     ]);
   });
 
-  it('a binary plan with neither terraform nor tofu on PATH says how to make plan JSON', () => {
+  it('a binary plan is not handed to a terraform found on PATH: it says how to convert it or name the command', () => {
     const d = tmp();
     writeFileSync(join(d, 'tfplan'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
-    const r = cli([join(d, 'tfplan')], { env: { PATH: '/nonexistent' } });
+    // A "terraform" the scanned repository put first on PATH: it must never run.
+    mkdirSync(join(d, 'bin'));
+    writeFileSync(join(d, 'bin', 'terraform'), `#!/bin/sh\ntouch ${JSON.stringify(join(d, 'ran'))}\n`, { mode: 0o755 });
+    const r = cli([join(d, 'tfplan')], { env: { PATH: `${join(d, 'bin')}:${process.env.PATH ?? ''}` } });
     expect(r.code).toBe(2);
-    expect(r.stdout + r.stderr).toContain('neither terraform nor tofu is on PATH');
-    expect(r.stdout + r.stderr).toContain('terraform show -json tfplan > plan.json');
+    expect(r.stdout).toContain('binary Terraform plan, and iac-guard runs terraform only when told which one');
+    expect(r.stdout).toContain('terraform show -json tfplan > plan.json');
+    expect(r.stdout).toContain('--terraform terraform');
+    expect(existsSync(join(d, 'ran'))).toBe(false);
+  });
+
+  it('--terraform names the command for binary plans; one that is missing says so', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'tfplan'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+    writeFileSync(join(d, 'fake-terraform'), `#!/bin/sh\ncat ${JSON.stringify(join(ROOT, 'test/fixtures/plans/real/routine.json'))}\n`, { mode: 0o755 });
+    const ok = cli([join(d, 'tfplan'), '--terraform', join(d, 'fake-terraform'), '--format', 'json']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const missing = cli([join(d, 'tfplan'), '--terraform', join(d, 'no-such-terraform')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain(`binary Terraform plan: ${join(d, 'no-such-terraform')} (from --terraform or terraform.command) was not found`);
   });
 });
 
@@ -120,6 +138,46 @@ describe('--output', () => {
     cli([join(d, 'x.json'), '--format', 'json', '--output', join(d, 'out.json')]);
     expect(existsSync(join(d, 'out.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(d, 'out.json'), 'utf8')).version).toBe(1);
+  });
+
+  it('through a symbolic link: the link stays, its target gets the report', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'x.json'), '{}');
+    writeFileSync(join(d, 'real.json'), 'old');
+    symlinkSync('real.json', join(d, 'link.json'));
+    cli([join(d, 'x.json'), '--format', 'json', '--output', join(d, 'link.json')]);
+    expect(lstatSync(join(d, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(join(d, 'real.json'), 'utf8')).version).toBe(1);
+  });
+
+  it('onto /dev/stdout and a named pipe: written through, never replaced by a file', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'x.json'), '{}');
+    const toStdout = cli([join(d, 'x.json'), '--format', 'json', '--output', '/dev/stdout']);
+    expect(toStdout.code).toBe(2);
+    expect(JSON.parse(toStdout.stdout).version).toBe(1);
+
+    const fifo = join(d, 'report.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo]);
+    let received = '';
+    reader.stdout.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const closed = new Promise((done) => reader.on('close', done));
+    const r = cli([join(d, 'x.json'), '--format', 'json', '--output', fifo]);
+    await closed;
+    expect(r.stderr).toContain('x.json');
+    expect(JSON.parse(received).version).toBe(1);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it('onto a folder: refused, and the folder is untouched', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'x.json'), '{}');
+    mkdirSync(join(d, 'reports'));
+    const r = cli([join(d, 'x.json'), '--format', 'json', '--output', join(d, 'reports')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write ${join(d, 'reports')}: it is a folder`);
+    expect(readdirSync(join(d, 'reports'))).toEqual([]);
   });
 });
 

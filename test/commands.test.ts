@@ -39,11 +39,11 @@ describe('iac-guard rules', () => {
   });
 
   it('includes the plugins of the config found from the working folder', () => {
-    const r = cli(['rules', '--format', 'json'], { cwd: join(ROOT, 'examples/custom-rule') });
+    const r = cli(['rules', '--allow-plugins', '--format', 'json'], { cwd: join(ROOT, 'examples/custom-rule') });
     expect(r.code).toBe(0);
     const rules = (JSON.parse(r.stdout) as { rules: { id: string; source: string }[] }).rules;
     expect(rules.at(-1)).toMatchObject({ id: 'acme-no-privileged', source: 'plugin' });
-    expect(cli(['rules'], { cwd: join(ROOT, 'examples/custom-rule') }).stdout).toMatch(/^acme-no-privileged \(plugin\) +error +compose +exposure +A Compose service runs/m);
+    expect(cli(['rules', '--allow-plugins'], { cwd: join(ROOT, 'examples/custom-rule') }).stdout).toMatch(/^acme-no-privileged \(plugin\) +error +compose +exposure +A Compose service runs/m);
   });
 
   it('rejects an unknown format', () => {
@@ -68,7 +68,7 @@ describe('iac-guard explain', () => {
   });
 
   it('explains a plugin rule from its metadata', () => {
-    const r = cli(['explain', 'acme-no-privileged'], { cwd: join(ROOT, 'examples/custom-rule') });
+    const r = cli(['explain', 'acme-no-privileged', '--allow-plugins'], { cwd: join(ROOT, 'examples/custom-rule') });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^# acme-no-privileged\n\nA Compose service runs with `privileged: true`\.\n/);
     expect(r.stdout).toContain('## Why it is dangerous\n\nA privileged container has every kernel capability');
@@ -173,7 +173,7 @@ describe('iac-guard init', () => {
 
 describe('the default command still scans beside the subcommands', () => {
   it('iac-guard <file> scans it', () => {
-    const r = cli(['examples/custom-rule/docker-compose.yml', '--rule', 'acme-no-privileged', '--format', 'json']);
+    const r = cli(['examples/custom-rule/docker-compose.yml', '--allow-plugins', '--rule', 'acme-no-privileged', '--format', 'json']);
     expect(r.code).toBe(1);
     expect((JSON.parse(r.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)).toEqual(['acme-no-privileged']);
   });

@@ -132,10 +132,10 @@ describe('worker threads', () => {
 `,
     );
     writeFileSync(join(root, '.iac-guard.yml'), 'plugins: [./plugin.mjs]\n');
-    const single = scan(root, '0');
+    const single = scan(root, '0', ['--allow-plugins']);
     expect(single.code).toBe(2);
     expect((JSON.parse(single.stdout) as JsonReport).errors).toContainEqual({ file: 'stacks/stack03/file0.tf', message: 'rule acme-throws failed: boom in stacks/stack03' });
-    const threaded = scan(root, '2');
+    const threaded = scan(root, '2', ['--allow-plugins']);
     expect(threaded.code).toBe(2);
     expect(threaded.stdout).toBe(single.stdout);
   }, 120_000);
@@ -155,7 +155,7 @@ export default {
 `,
     );
     writeFileSync(join(root, '.iac-guard.yml'), 'plugins: [./plugin.mjs]\n');
-    const r = scan(root, '2');
+    const r = scan(root, '2', ['--allow-plugins']);
     expect(r.code).toBe(2);
     const { findings, errors } = JSON.parse(r.stdout) as JsonReport;
     const lost = errors.filter((e) => e.message === 'internal error while checking this folder: worker thread stopped (exit code 7) before it was done');

@@ -226,7 +226,7 @@ describe('reading: which files are streamed', () => {
     ftruncateSync(fd, 600 * 1024 * 1024);
     closeSync(fd);
     expect(read(path).error?.message).toBe(
-      'file is 600 MiB, over the 512 MiB limit for one file (only a Terraform plan JSON may be bigger, up to 8192 MiB, and this file does not start like one)',
+      'file is 600 MiB, over the 512 MiB limit for one file (limits.file-mib); only a Terraform plan JSON may be bigger, up to 8192 MiB, and this file does not start like one',
     );
   });
 });

@@ -60,7 +60,7 @@ describe.skipIf(!hasTerraform)('real terraform 1.x plans', () => {
   it('a replaced KMS key: blocked through the binary plan and through show -json, with the same findings', { timeout: 240_000 }, () => {
     const dir = planScenario('kms-key-replaced');
 
-    const binary = cli([join(dir, 'tfplan')], { env });
+    const binary = cli([join(dir, 'tfplan'), '--terraform', 'terraform'], { env });
     expect(binary.stderr).toBe('');
     expect(binary.code).toBe(1);
     expect(findingLines(binary.stdout)).toEqual(['plan-key-destroyed aws_kms_key.logs']);

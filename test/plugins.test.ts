@@ -15,7 +15,7 @@ const report = (stdout: string) => JSON.parse(stdout) as JsonReport;
 
 describe('examples/custom-rule', () => {
   it('its rule is loaded through the config and reports the privileged service (exit 1)', () => {
-    const r = cli(['examples/custom-rule/docker-compose.yml', '--rule', 'acme-no-privileged', '--format', 'json']);
+    const r = cli(['examples/custom-rule/docker-compose.yml', '--allow-plugins', '--rule', 'acme-no-privileged', '--format', 'json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const { findings, errors } = report(r.stdout);
@@ -38,7 +38,7 @@ describe('examples/custom-rule', () => {
     writeFileSync(join(d, 'docker-compose.yml'), 'services:\n  agent:\n    image: example/agent:1.0.0\n    privileged: true\n');
     const scan = (config: string) => {
       writeFileSync(join(d, '.iac-guard.yml'), `plugins: [${plugin}]\n${config}`);
-      return cli([join(d, 'docker-compose.yml'), '--rule', 'acme-no-privileged', '--format', 'json']);
+      return cli([join(d, 'docker-compose.yml'), '--allow-plugins', '--rule', 'acme-no-privileged', '--format', 'json']);
     };
 
     const warning = scan('rules: { acme-no-privileged: warning }\n');
@@ -62,7 +62,7 @@ function project(plugins: string[], files: Record<string, string>) {
     writeFileSync(join(d, name), text);
   }
   writeFileSync(join(d, 'docker-compose.yml'), 'services:\n  web:\n    image: nginx:1.27.2\n');
-  return { dir: d, scan: (...args: string[]) => cli([join(d, 'docker-compose.yml'), '--format', 'json', ...args]) };
+  return { dir: d, scan: (...args: string[]) => cli([join(d, 'docker-compose.yml'), '--allow-plugins', '--format', 'json', ...args]) };
 }
 
 /** A rule as a plain object (what defineRule returns, minus `inputs`, which the loader derives). */

@@ -33,6 +33,10 @@ export interface ActionInputs {
   sarifFile: string;
   annotations: boolean;
   summary: boolean;
+  /** Plugins (and a config's terraform command) are code from the checkout: refused unless allowed. */
+  allowPlugins: boolean;
+  /** terraform or tofu for binary plans; empty: binary plans are refused. */
+  terraform: string;
 }
 
 export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
@@ -51,6 +55,8 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     sarifFile: getInput(env, 'sarif-file'),
     annotations: getBooleanInput(env, 'annotations', true),
     summary: getBooleanInput(env, 'summary', true),
+    allowPlugins: getBooleanInput(env, 'allow-plugins', false),
+    terraform: getInput(env, 'terraform'),
   };
 }
 
@@ -123,6 +129,12 @@ function failToRun(env: NodeJS.ProcessEnv, out: (text: string) => void, message:
   return EXIT.usage;
 }
 
+/**
+ * The checkout is the code under review (on `pull_request`, the contributor's): its config may not
+ * make the runner execute code unless the workflow says so, even when named with the config input.
+ */
+const pluginPolicy = (inputs: ActionInputs) => (inputs.allowPlugins ? 'allow' : 'refuse') as 'allow' | 'refuse';
+
 async function collect(inputs: ActionInputs, workspace: string, env: NodeJS.ProcessEnv): Promise<{ result: RunResult; failOn: Config['failOn'] }> {
   const results: RunResult[] = [];
   let failOn: Config['failOn'] | undefined = inputs.failOn;
@@ -133,6 +145,8 @@ async function collect(inputs: ActionInputs, workspace: string, env: NodeJS.Proc
       env,
       ...(inputs.config ? { config: inputs.config } : {}),
       ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
+      ...(inputs.terraform ? { terraform: inputs.terraform } : {}),
+      plugins: pluginPolicy(inputs),
     });
     results.push(outcome.result);
     failOn = outcome.failOn;
@@ -141,7 +155,7 @@ async function collect(inputs: ActionInputs, workspace: string, env: NodeJS.Proc
     const diff = runDiff(inputs, workspace, env);
     // The JSON contract leaves rule metadata out; SARIF wants it, so take it from the registry.
     const ids = new Set(diff.findings.map((f) => f.ruleId));
-    const known = await knownRules(workspace, inputs.config || undefined);
+    const known = await knownRules(workspace, { ...(inputs.config ? { config: inputs.config } : {}), plugins: pluginPolicy(inputs) });
     diff.rules = known.filter((r) => ids.has(r.id)).map((r) => ({ id: r.id, severity: r.severity, inputs: r.inputs, category: r.category, docs: r.docs }));
     results.push(diff);
   }
@@ -162,6 +176,7 @@ function runDiff(inputs: ActionInputs, workspace: string, env: NodeJS.ProcessEnv
     const report = join(dir, 'report.json');
     const args = ['diff', '--base', inputs.diffBase, '--format', 'json', '--output', report];
     if (inputs.config) args.push('--config', inputs.config);
+    args.push(inputs.allowPlugins ? '--allow-plugins' : '--refuse-plugins');
     const child = spawnSync(process.execPath, [join(packageRoot(), 'dist/iac-guard.cjs'), ...args], { cwd: workspace, env, encoding: 'utf8' });
     let text: string;
     try {

@@ -3,11 +3,12 @@
 // without running terraform. Config, severities, `--fail-on`, allow entries, inline
 // `iac-guard-ignore` comments in the head files and every reporter work as for a scan.
 import { rulesFor } from '../engine/plugins.js';
-import { boundaryRoots } from '../core/read.js';
+import { readLimits } from '../engine/config.js';
+import { boundaryRoots, startReadBudget } from '../core/read.js';
 import { run } from '../engine/runner.js';
 import type { RunResult } from '../core/types.js';
 import { loadDiff } from '../engine/diff/load.js';
-import { parseVars, resolveConfig, today, type RuleRunRequest, type ScanOutcome } from './scan.js';
+import { parseVars, pluginTrust, resolveConfig, today, type RuleRunRequest, type ScanOutcome } from './scan.js';
 
 export interface DiffRequest extends RuleRunRequest {
   /** `--base`: default the merge base of HEAD with its upstream branch, else HEAD. */
@@ -27,7 +28,9 @@ export async function diff(req: DiffRequest): Promise<DiffOutcome> {
   const { cwd } = req;
   const first = req.paths[0];
   const config = resolveConfig(cwd, req.config, first);
-  const rules = await rulesFor(config, cwd);
+  startReadBudget(readLimits(config));
+  const roots = boundaryRoots(['.'], cwd);
+  const rules = await rulesFor(config, cwd, pluginTrust(req, roots));
   const vars = parseVars(req.vars ?? []);
   const varFiles = req.varFiles ?? [];
   const env = { ...req.env };
@@ -41,7 +44,7 @@ export async function diff(req: DiffRequest): Promise<DiffOutcome> {
     rules,
     only: req.only ?? [],
     disable: req.disable ?? [],
-    load: { cwd, vars, varFiles, helmValues: [], env, roots: boundaryRoots(['.'], cwd) },
+    load: { cwd, vars, varFiles, helmValues: [], env, roots },
     today: today(req.env),
   });
   return { result: withErrors(result, loaded.errors), failOn: req.failOn ?? config.failOn, config, rules, baseLabel: loaded.base.label };

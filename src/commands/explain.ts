@@ -8,11 +8,12 @@ import { suggest } from '../core/suggest.js';
 import { makeIdResolver } from '../engine/runner.js';
 import { packageRoot, renderRuleDoc, ruleDocPath } from './docs.js';
 import { knownRules } from './rules.js';
+import type { PluginTrust } from '../engine/plugins.js';
 import { EXIT, type ExitCode } from './scan.js';
 import { BUILTIN_RULES, RULE_FOLDERS } from '../../rules/index.js';
 
-export async function explainCommand(ruleId: string, flags: { config?: string }, cwd: string, out: (text: string) => void): Promise<ExitCode> {
-  const rules = await knownRules(cwd, flags.config);
+export async function explainCommand(ruleId: string, flags: { config?: string; plugins?: PluginTrust['policy'] }, cwd: string, out: (text: string) => void): Promise<ExitCode> {
+  const rules = await knownRules(cwd, flags);
   const id = makeIdResolver(rules)(ruleId);
   const rule = rules.find((r) => r.id === id);
   if (!rule) {

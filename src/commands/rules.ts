@@ -1,17 +1,19 @@
 // `iac-guard rules`: every rule (built-in and plugins) with severity, inputs, category, summary.
 import type { AnyRule } from '../rule-api/rule.js';
-import { rulesFor } from '../engine/plugins.js';
+import { rulesFor, type PluginTrust } from '../engine/plugins.js';
+import { boundaryRoots } from '../core/read.js';
 import { BUILTIN_RULES } from '../../rules/index.js';
-import { EXIT, resolveConfig, type ExitCode } from './scan.js';
+import { EXIT, pluginTrust, resolveConfig, type ExitCode } from './scan.js';
 
 export interface RulesFlags {
   format: 'text' | 'json';
   config?: string;
+  plugins?: PluginTrust['policy'];
 }
 
-/** Built-in rules plus the plugins of the config found from cwd (or named with --config). */
-export async function knownRules(cwd: string, configFile: string | undefined): Promise<AnyRule[]> {
-  return rulesFor(resolveConfig(cwd, configFile), cwd);
+/** Built-in rules plus the plugins of the config found from cwd (or named with --config), if trusted. */
+export async function knownRules(cwd: string, flags: { config?: string; plugins?: PluginTrust['policy'] }): Promise<AnyRule[]> {
+  return rulesFor(resolveConfig(cwd, flags.config), cwd, pluginTrust({ cwd, ...flags }, boundaryRoots(['.'], cwd)));
 }
 
 const isBuiltin = (r: AnyRule) => BUILTIN_RULES.includes(r);
@@ -40,7 +42,7 @@ export function rulesTable(rules: AnyRule[]): string {
 }
 
 export async function rulesCommand(flags: RulesFlags, cwd: string, out: (text: string) => void): Promise<ExitCode> {
-  const rules = await knownRules(cwd, flags.config);
+  const rules = await knownRules(cwd, flags);
   out(flags.format === 'json' ? rulesJson(rules) : rulesTable(rules));
   return EXIT.ok;
 }

@@ -9,7 +9,7 @@ import type { AnyRule } from '../rule-api/rule.js';
 import { isBlocking, run } from '../engine/runner.js';
 import { createSelection, parseShard } from '../engine/select.js';
 import type { RunResult } from '../core/types.js';
-import { rulesFor } from '../engine/plugins.js';
+import { rulesFor, type PluginTrust } from '../engine/plugins.js';
 
 export const EXIT = { ok: 0, blocking: 1, usage: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -25,6 +25,8 @@ export interface RuleRunRequest {
   disable?: string[];
   vars?: string[];
   varFiles?: string[];
+  /** `--allow-plugins` / `--refuse-plugins`; by default plugins load only from a config the user chose. */
+  plugins?: PluginTrust['policy'];
 }
 
 export interface ScanRequest extends RuleRunRequest {
@@ -36,6 +38,8 @@ export interface ScanRequest extends RuleRunRequest {
   changedSince?: string;
   /** `--shard i/n`: only this slice of the units, for parallel CI jobs. */
   shard?: string;
+  /** `--terraform CMD`: what reads binary plans; without it (or the config's) they are refused. */
+  terraform?: string;
   readStdin?: () => Promise<string>;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -76,13 +80,30 @@ export function resolveConfig(cwd: string, explicit: string | undefined, firstPa
   return file ? loadConfig(file, explicit ?? file) : { ...DEFAULT_CONFIG };
 }
 
+/** `--terraform`, else the config's `terraform.command` (a path in it is relative to the config file). */
+function terraformCommand(flag: string | undefined, config: Config, cwd: string): { terraform?: string } {
+  const command = flag ?? config.terraform.command;
+  if (command === undefined) return {};
+  if (!command.trim()) throw new UsageError('--terraform needs a command: terraform, tofu or a path to one');
+  const base = flag !== undefined ? cwd : config.source ? dirname(config.source) : cwd;
+  // A bare name is looked up on PATH, as a shell would; anything with a slash is a path.
+  return { terraform: command.includes('/') ? resolve(base, command) : command };
+}
+
+/** How far this run trusts the config's plugins (see PluginTrust). */
+export function pluginTrust(req: Pick<RuleRunRequest, 'cwd' | 'config' | 'plugins'>, roots: readonly string[]): PluginTrust {
+  return { policy: req.plugins ?? 'by-origin', explicitConfig: req.config !== undefined, roots, cwd: req.cwd };
+}
+
 export async function scan(req: ScanRequest): Promise<ScanOutcome> {
   const { cwd, targets } = req;
   if (!targets.length) throw new UsageError('nothing to scan: give files or folders (or - for stdin); see --help');
   const first = targets[0]!;
   const select = createSelection({ cwd, ...(req.changedSince !== undefined ? { changedSince: req.changedSince } : {}), ...(req.shard ? { shard: parseShard(req.shard) } : {}) });
   const config = resolveConfig(cwd, req.config, first);
-  const rules = await rulesFor(config, cwd);
+  // Files that scanned files point at are read only inside the scanned repositories.
+  const roots = boundaryRoots([...targets, ...(req.tfDir ? [req.tfDir] : [])], cwd);
+  const rules = await rulesFor(config, cwd, pluginTrust(req, roots));
   const composeTarget = req.target ?? config.compose.target;
 
   const load: LoadOptions = {
@@ -94,8 +115,8 @@ export async function scan(req: ScanRequest): Promise<ScanOutcome> {
     env: { ...req.env },
     ...(composeTarget ? { composeTarget } : {}),
     ...(req.tfDir ? { tfDir: resolve(cwd, req.tfDir) } : {}),
-    // Files that scanned files point at are read only inside the scanned repositories.
-    roots: boundaryRoots([...targets, ...(req.tfDir ? [req.tfDir] : [])], cwd),
+    roots,
+    ...terraformCommand(req.terraform, config, cwd),
   };
 
   const result = await run({

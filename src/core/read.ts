@@ -27,6 +27,35 @@ export function errCode(e: unknown): string {
 
 /** Largest file read as a whole; bigger ones are refused by name, never skipped silently. */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+/**
+ * Most a run reads in all (scanned files held at once, plus files they refer to), so a folder of
+ * many large files ends in a clear error, not an out-of-memory abort. Streamed plans are bounded
+ * by MAX_PLAN_BYTES instead.
+ */
+export const MAX_RUN_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * What this run may still read. One per thread (a worker thread has its own), set by the runner
+ * from the config's limits; a read past it is refused by name.
+ */
+const budget = { fileBytes: MAX_FILE_BYTES, runBytes: MAX_RUN_BYTES, used: 0 };
+
+/** Starts a run's reading budget: per-file and whole-run limits in bytes. */
+export function startReadBudget(limits: { fileBytes?: number; runBytes?: number } = {}): void {
+  budget.fileBytes = limits.fileBytes ?? MAX_FILE_BYTES;
+  budget.runBytes = limits.runBytes ?? MAX_RUN_BYTES;
+  budget.used = 0;
+}
+
+/** Takes `bytes` from the run's budget; false (and nothing taken) when they do not fit. */
+function charge(bytes: number): boolean {
+  if (budget.used + bytes > budget.runBytes) return false;
+  budget.used += bytes;
+  return true;
+}
+
+const overRunLimit = () =>
+  `not read: this run has already read ${mib(budget.used)}, and its limit is ${mib(budget.runBytes)} (limits.run-mib in .iac-guard.yml); scan fewer files per run or raise the limit`;
 /** Largest Terraform plan JSON read at all: streamed, never one string, but what it holds stays in memory. */
 export const MAX_PLAN_BYTES = 8 * 1024 ** 3;
 /**
@@ -68,7 +97,8 @@ export function readSource(d: FileRef, stdinText?: string, options: ReadOptions 
         return { file: { path: d.path, absPath: d.absPath, text: head, large: { size: st.size } } };
       }
     }
-    if (st.size > MAX_FILE_BYTES) return { error: tooBig(d, mib(st.size), options.streamPlans !== undefined) };
+    if (st.size > budget.fileBytes) return { error: tooBig(d, mib(st.size), options.streamPlans !== undefined) };
+    if (st.isFile() && !charge(st.size)) return { error: { file: d.path, message: overRunLimit() } };
     // A pipe or device (`<(terraform show -json plan)`, /dev/stdin) has no size up front: read up to the limit.
     if (st.isFile()) {
       // The common case reads straight into a string, so a 300 MB plan is not also held as a
@@ -78,8 +108,9 @@ export function readSource(d: FileRef, stdinText?: string, options: ReadOptions 
         return { file: { path: d.path, absPath: d.absPath, text: stripBom(text) } };
       }
     }
-    const read = st.isFile() ? readFileSync(d.absPath) : readAtMost(d.absPath, MAX_FILE_BYTES);
+    const read = st.isFile() ? readFileSync(d.absPath) : readAtMost(d.absPath, budget.fileBytes);
     if (!read) return { error: tooBig(d, 'a stream') };
+    if (!st.isFile() && !charge(read.length)) return { error: { file: d.path, message: overRunLimit() } };
     bytes = read;
   } catch (e) {
     return { error: { file: d.path, message: `cannot read file: ${errCode(e)}` } };
@@ -89,7 +120,7 @@ export function readSource(d: FileRef, stdinText?: string, options: ReadOptions 
 
 const tooBig = (d: FileRef, size: string, planHint = false): FileError => ({
   file: d.path,
-  message: `file is ${size}, over the ${mib(MAX_FILE_BYTES)} limit for one file${planHint ? ` (only a Terraform plan JSON may be bigger, up to ${mib(MAX_PLAN_BYTES)}, and this file does not start like one)` : ''}`,
+  message: `file is ${size}, over the ${mib(budget.fileBytes)} limit for one file (limits.file-mib)${planHint ? `; only a Terraform plan JSON may be bigger, up to ${mib(MAX_PLAN_BYTES)}, and this file does not start like one` : ''}`,
 });
 
 const mib = (bytes: number) => `${Math.ceil(bytes / 1048576)} MiB`;
@@ -188,6 +219,7 @@ export function readReferencedFile(absPath: string, roots?: readonly string[]): 
     if (st.isDirectory()) return { error: 'is a folder' };
     const refusal = refusalFor(st);
     if (refusal) return refusal;
+    if (!charge(st.size)) return { error: overRunLimit(), refused: 'too-big' };
     const bytes = Buffer.allocUnsafe(st.size + 1);
     let total = 0;
     for (let n; (n = readSync(fd, bytes, total, bytes.length - total, null)) > 0; ) {
@@ -290,7 +322,7 @@ function repositoryAbove(dir: string): string | undefined {
   }
 }
 
-function safeRealpath(p: string): string | undefined {
+export function safeRealpath(p: string): string | undefined {
   try {
     return realpathSync(p);
   } catch {

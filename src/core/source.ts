@@ -48,6 +48,8 @@ export interface LoadOptions {
    * local modules) may be read from: the scanned repositories. Unset: no boundary.
    */
   roots?: readonly string[];
+  /** terraform or tofu to convert binary plans with; unset: binary plans are refused. Never found by itself. */
+  terraform?: string;
 }
 
 /** What discovery hands an adapter: a file and whether the user named it explicitly. */

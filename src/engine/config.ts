@@ -2,7 +2,7 @@
 // The shape is declared once (CONFIG_SHAPE) and both validates config at run time and
 // generates the JSON Schema editors use, so the two cannot drift.
 import { existsSync, statSync } from 'node:fs';
-import { readReferencedFile } from '../core/read.js';
+import { MAX_FILE_BYTES, MAX_RUN_BYTES, readReferencedFile } from '../core/read.js';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
 import { UsageError } from '../core/errors.js';
@@ -38,8 +38,19 @@ export interface Config {
   plugins: string[];
   compose: { target?: 'compose' | 'swarm' };
   helm: { values: string[] };
+  /** `command`: terraform or tofu, run for binary plans (relative paths from the config file). */
+  terraform: { command?: string };
+  /** Read limits in MiB. */
+  limits: { fileMib: number; runMib: number };
   /** `relax`: errors in example, test and dev files are reported as warnings; `strict`: as errors. */
   devFiles: 'relax' | 'strict';
+}
+
+export const DEFAULT_LIMITS = { fileMib: MAX_FILE_BYTES / 1048576, runMib: MAX_RUN_BYTES / 1048576 };
+
+/** The config's read limits in bytes, for startReadBudget. */
+export function readLimits(config: Config): { fileBytes: number; runBytes: number } {
+  return { fileBytes: config.limits.fileMib * 1048576, runBytes: config.limits.runMib * 1048576 };
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -52,6 +63,8 @@ export const DEFAULT_CONFIG: Config = {
   plugins: [],
   compose: {},
   helm: { values: [] },
+  terraform: {},
+  limits: { ...DEFAULT_LIMITS },
   devFiles: 'relax',
 };
 
@@ -60,6 +73,7 @@ export const DEFAULT_CONFIG: Config = {
 type Shape =
   | { type: 'string'; enum?: readonly string[]; pattern?: string; description: string }
   | { type: 'boolean'; description: string }
+  | { type: 'integer'; minimum: number; description: string }
   | { type: 'array'; items: Shape; description: string }
   | { type: 'object'; properties: Record<string, Shape>; required?: string[]; description: string }
   | { type: 'map'; values: Shape; description: string }
@@ -144,6 +158,21 @@ export const CONFIG_SHAPE: Shape = {
         values: { type: 'array', items: { type: 'string', description: 'values file' }, description: 'Extra values files, merged in order' },
       },
     },
+    limits: {
+      type: 'object',
+      description: 'How much a run reads (see docs/limits.md); a file past a limit is reported as not read (exit 2), never skipped',
+      properties: {
+        'file-mib': { type: 'integer', minimum: 1, description: `Largest scanned file read whole, in MiB (default ${DEFAULT_LIMITS.fileMib}; plan JSON is streamed past it)` },
+        'run-mib': { type: 'integer', minimum: 1, description: `Most a run reads in all, scanned and referenced files, in MiB (default ${DEFAULT_LIMITS.runMib})` },
+      },
+    },
+    terraform: {
+      type: 'object',
+      description: 'Terraform settings',
+      properties: {
+        command: { type: 'string', pattern: '\\S', description: 'terraform or tofu to run `show -json` with for binary plans; never run otherwise (a command from a config inside the scanned tree needs --allow-plugins)' },
+      },
+    },
   },
 };
 
@@ -177,6 +206,8 @@ export function configJsonSchema(ruleIds: (string | RuleSchemaInfo)[] = []): Rec
         return { type: 'string', description: s.description, ...(s.enum ? { enum: s.enum } : {}), ...(s.pattern ? { pattern: s.pattern } : {}) };
       case 'boolean':
         return { type: 'boolean', description: s.description };
+      case 'integer':
+        return { type: 'integer', minimum: s.minimum, description: s.description };
       case 'array':
         return { type: 'array', description: s.description, items: convert(s.items) };
       case 'object':
@@ -252,6 +283,9 @@ function validate(shape: Shape, value: unknown, path: string, node: YamlNode | n
       return;
     case 'boolean':
       if (typeof value !== 'boolean') out.push({ path, node, message: `${where} must be true or false` });
+      return;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < shape.minimum) out.push({ path, node, message: `${where} must be a whole number of at least ${shape.minimum} (got ${JSON.stringify(value)})` });
       return;
     case 'array':
       if (!Array.isArray(value)) {
@@ -352,7 +386,7 @@ export function parseConfig(text: string, displayPath: string, source?: string):
   if (flowNestingPast(text, MAX_YAML_DEPTH) !== undefined) throw new UsageError(`${displayPath}: invalid YAML in config: nested more than ${MAX_YAML_DEPTH} levels deep`);
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
   } catch (e) {
     // The yaml parser recurses per level of nesting and runs out of stack on absurd depths.
     throw new UsageError(`${displayPath}: invalid YAML in config: ${e instanceof RangeError ? 'nested too deeply' : String(e)}`);
@@ -365,7 +399,8 @@ export function parseConfig(text: string, displayPath: string, source?: string):
   const bad = firstUnusableNode(doc.contents, MAX_YAML_DEPTH);
   if (bad) {
     const p = lineCounter.linePos(bad.node.range?.[0] ?? 0);
-    throw new UsageError(`${displayPath}:${p.line}:${p.col}: invalid config: ${bad.problem}`);
+    const problem = bad.invalidYaml ? `invalid YAML in config: ${bad.problem}` : `invalid config: ${bad.problem}`;
+    throw new UsageError(`${displayPath}:${p.line}:${p.col}: ${problem}`);
   }
   let raw: unknown;
   try {
@@ -385,6 +420,8 @@ export function parseConfig(text: string, displayPath: string, source?: string):
   const r = raw as Record<string, unknown>;
   const compose = (r.compose ?? {}) as Record<string, unknown>;
   const helm = (r.helm ?? {}) as Record<string, unknown>;
+  const terraform = (r.terraform ?? {}) as Record<string, unknown>;
+  const limits = (r.limits ?? {}) as Record<string, number | undefined>;
   const allow = ((r.allow ?? []) as Record<string, unknown>[]).map((a) => {
     const entry: AllowEntry = { rule: String(a.rule), reason: String(a.reason).trim() };
     if (a.resource !== undefined) entry.resource = String(a.resource);
@@ -405,6 +442,8 @@ export function parseConfig(text: string, displayPath: string, source?: string):
       ...(compose.target ? { target: compose.target as 'compose' | 'swarm' } : {}),
     },
     helm: { values: (helm.values ?? []) as string[] },
+    terraform: terraform.command !== undefined ? { command: String(terraform.command) } : {},
+    limits: { fileMib: limits['file-mib'] ?? DEFAULT_LIMITS.fileMib, runMib: limits['run-mib'] ?? DEFAULT_LIMITS.runMib },
     devFiles: (r['dev-files'] as Config['devFiles'] | undefined) ?? 'relax',
   };
 }

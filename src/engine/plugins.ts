@@ -4,12 +4,13 @@
 // is a usage error (exit 2): a rule the user asked for never silently goes missing.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../core/errors.js';
 import { defineRule, type AnyRule } from '../rule-api/rule.js';
 import { INPUT_KINDS, SEVERITIES } from '../core/types.js';
 import { importModule } from '../core/dynamic-import.js';
+import { insideRoots, safeRealpath } from '../core/read.js';
 import type { Config } from './config.js';
 import { BUILTIN_RULES } from '../../rules/index.js';
 
@@ -145,8 +146,48 @@ function validateRule(value: unknown, label: string): AnyRule {
   return defineRule(value as Parameters<typeof defineRule>[0]) as AnyRule;
 }
 
-/** Built-in rules plus the plugins the config names (relative to the config file). */
-export async function rulesFor(config: Config, cwd: string): Promise<AnyRule[]> {
+/**
+ * Who may make a run execute code. Plugins are code, and a config that sits inside the scanned
+ * tree may have arrived with the very change being checked (a pull request), so by default only a
+ * config the user chose loads them: one named with --config, or one outside the scanned tree.
+ */
+export interface PluginTrust {
+  /** `allow`: --allow-plugins; `refuse`: --refuse-plugins (CI on untrusted changes); else by config origin. */
+  policy: 'by-origin' | 'allow' | 'refuse';
+  /** The config was named on the command line. */
+  explicitConfig: boolean;
+  /** The scanned tree (see boundaryRoots). */
+  roots: readonly string[];
+  cwd: string;
+}
+
+/** Throws a UsageError when the config asks to run code (plugins, a terraform command) that this run may not. */
+export function checkPluginTrust(config: Config, trust: PluginTrust): void {
+  const code = [
+    ...(config.plugins.length ? [`plugins (${config.plugins.join(', ')})`] : []),
+    ...(config.terraform.command ? [`a terraform command (${config.terraform.command})`] : []),
+  ];
+  if (!code.length || trust.policy === 'allow') return;
+  const where = config.source ? relative(trust.cwd, config.source) || config.source : 'the config';
+  const listed = `${where} names ${code.join(' and ')}`;
+  if (trust.policy === 'refuse') {
+    throw new UsageError(`${listed}, and this run refuses to run code from a config (--refuse-plugins); remove them, or run where the config is trusted with --allow-plugins`);
+  }
+  if (trust.explicitConfig || !config.source) return;
+  const real = safeRealpath(config.source) ?? config.source;
+  if (!insideRoots(real, trust.roots)) return;
+  throw new UsageError(
+    `${listed}, which run as code, and this config is inside the scanned tree, so it may have come with the change being checked. ` +
+      "A config runs code only when you trust it: pass --allow-plugins if you trust this repository's code, or name the config with --config",
+  );
+}
+
+/**
+ * Built-in rules plus the plugins the config names (relative to the config file). `trust` is
+ * checked first; `'checked'` is for worker threads, whose parent already checked it.
+ */
+export async function rulesFor(config: Config, cwd: string, trust: PluginTrust | 'checked'): Promise<AnyRule[]> {
+  if (trust !== 'checked') checkPluginTrust(config, trust);
   if (!config.plugins.length) return BUILTIN_RULES;
   const plugins = await loadPlugins(config.plugins, config.source ? dirname(config.source) : cwd, BUILTIN_RULES);
   return [...BUILTIN_RULES, ...plugins];

@@ -1,7 +1,7 @@
 // The runner: targets → files → models (each file parsed once) → rules → findings.
-import type { Config, RuleSetting } from './config.js';
+import { readLimits, type Config, type RuleSetting } from './config.js';
 import { discover, isInputName, type DiscoveredFile } from './discover.js';
-import { readSource } from '../core/read.js';
+import { readSource, startReadBudget } from '../core/read.js';
 import { looksLikePlan } from '../parsers/plan.js';
 import { ParseError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
@@ -117,6 +117,8 @@ type AnyModel = BaseModel & { kind: InputKind };
 
 export async function run(opts: RunOptions): Promise<RunResult> {
   const { config } = opts;
+  // Each run reads within its own limits (a library caller may run many in one process).
+  startReadBudget(readLimits(config));
   const errors: FileError[] = [];
   const globBase = config.source ? dirnameOf(config.source) : opts.cwd;
   const found = discover(opts.targets, { cwd: opts.cwd, include: config.include, exclude: config.exclude, globBase });
@@ -137,7 +139,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     if (out.bytes) {
       if (!d.explicit && !/plan/i.test(d.path)) return;
       try {
-        sources.push({ d, file: { path: d.path, absPath: d.absPath, text: convertBinaryPlan(d.absPath, d.path) } });
+        sources.push({ d, file: { path: d.path, absPath: d.absPath, text: convertBinaryPlan(d.absPath, d.path, opts.load.terraform) } });
       } catch (e) {
         errors.push(toFileError(e, d.path));
       }

@@ -5,6 +5,8 @@ import { toFileError, type ActiveRule, type CheckSettings } from './check.js';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { checkGroup, WORKER_ARG, WORKER_MARK, type GroupOutcome, type WorkerJob } from './parallel.js';
 import { rulesFor } from './plugins.js';
+import { readLimits } from './config.js';
+import { startReadBudget } from '../core/read.js';
 import { ResourceTypeTable } from '../knowledge/resource-types.js';
 
 export function isIacGuardWorker(): boolean {
@@ -16,9 +18,11 @@ export function isIacGuardWorker(): boolean {
 
 export async function runWorker(): Promise<void> {
   const job = (workerData as { job: WorkerJob }).job;
+  // This thread's own budget for the files its groups refer to, with the run's limits.
+  startReadBudget(readLimits(job.config));
   const post = (index: number, outcome: GroupOutcome) => parentPort!.postMessage({ index, outcome });
   // Built-in rules plus the config's plugins, loaded exactly as the main thread loaded them.
-  const rules = new Map((await rulesFor(job.config, job.load.cwd)).map((r) => [r.id, r]));
+  const rules = new Map((await rulesFor(job.config, job.load.cwd, 'checked')).map((r) => [r.id, r]));
   const active: ActiveRule[] = job.active.map((a) => {
     const rule = rules.get(a.id);
     if (!rule) throw new Error(`rule ${a.id} is not available in a worker thread`);

@@ -46,10 +46,13 @@ export function parseYaml(file: SourceFile, opts: { merge?: boolean } = {}): Yam
     const p = positionAt(file.text, tooDeepAt);
     throw new ParseError(file.path, tooDeep, p.line, p.column);
   }
+  const merge = opts.merge ?? true;
   const doc = parseOrTooDeep(file, () => parseDocument(file.text, {
     lineCounter: lines,
-    uniqueKeys: true,
-    merge: opts.merge ?? true,
+    // The parser's own check compares each key with every earlier one (200,000 keys: minutes);
+    // firstUnusableNode finds repeated keys with a set instead.
+    uniqueKeys: false,
+    merge,
     prettyErrors: false,
     keepSourceTokens: false,
     // Warnings would go to stderr as Node process warnings; the errors are what count.
@@ -61,10 +64,10 @@ export function parseYaml(file: SourceFile, opts: { merge?: boolean } = {}): Yam
     const message = STACK_OVERFLOW.test(problem.message) ? tooDeep : `invalid YAML: ${firstLine(problem.message)}`;
     throw new ParseError(file.path, message, p.line, p.col);
   }
-  const bad = firstUnusableNode(doc.contents, MAX_YAML_DEPTH);
+  const bad = firstUnusableNode(doc.contents, MAX_YAML_DEPTH, { mergeKeys: merge });
   if (bad) {
     const p = lines.linePos(bad.node.range?.[0] ?? 0);
-    throw new ParseError(file.path, bad.problem, p.line, p.col);
+    throw new ParseError(file.path, bad.invalidYaml ? `invalid YAML: ${bad.problem}` : bad.problem, p.line, p.col);
   }
   let value: unknown;
   try {
@@ -154,27 +157,41 @@ function positionAt(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - lineStartAt + 1 };
 }
 
+/** What the yaml parser says of a repeated key, kept so messages read as before. */
+const DUPLICATE_KEY = 'Map keys must be unique';
+
 /**
  * The first map or list nested deeper than `limit`, or used as a key (`{ {a: 1}: x }`: no config
  * file has one, and the yaml package turns each into a string of its whole subtree, which grows
- * exponentially with nesting). Walks without recursion.
+ * exponentially with nesting), or the first key repeated in its map (`<<` may repeat when it
+ * merges). Walks without recursion, in linear time.
  */
-export function firstUnusableNode(root: unknown, limit: number): { node: YamlNode; problem: string } | undefined {
+export function firstUnusableNode(root: unknown, limit: number, opts: { mergeKeys?: boolean } = {}): { node: YamlNode; problem: string; invalidYaml?: true } | undefined {
   const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  let repeated: { node: YamlNode; at: number } | undefined;
   while (stack.length) {
     const { node, depth } = stack.pop()!;
     if (!isMap(node) && !isSeq(node)) continue;
     if (depth > limit) return { node: node as YamlNode, problem: tooDeep };
+    const keys = isMap(node) ? new Set<unknown>() : undefined;
     for (const item of node.items as unknown[]) {
       if (isPair(item)) {
         if (isMap(item.key) || isSeq(item.key)) return { node: item.key as YamlNode, problem: 'a map or list is used as a key; keys must be plain names' };
+        if (isScalar(item.key) && keys) {
+          const k = item.key.value;
+          if (keys.has(k) && !(opts.mergeKeys && k === '<<')) {
+            const at = item.key.range?.[0] ?? 0;
+            if (!repeated || at < repeated.at) repeated = { node: item.key as YamlNode, at };
+          }
+          keys.add(k);
+        }
         stack.push({ node: item.value, depth: depth + 1 });
       } else {
         stack.push({ node: item, depth: depth + 1 });
       }
     }
   }
-  return undefined;
+  return repeated && { node: repeated.node, problem: DUPLICATE_KEY, invalidYaml: true };
 }
 
 export function rangeOf(yf: YamlFile, node: YamlNode | null | undefined): Range {

@@ -18,24 +18,32 @@ export interface CertificateSite {
 
 export function reportCertificates(blocks: CertificateBlock[], site: CertificateSite, ctx: RuleContext<MessageId, Options>): void {
   const warnDays = Number(ctx.options.warnDays);
+  // One value with many unreadable blocks is one thing to fix: report the first, count the rest.
+  const unreadable = blocks.filter((b) => !b.ok).length;
+  let unreadableReported = false;
   blocks.forEach((block, i) => {
-    const base = {
+    // Located only when reported: finding a position in a long value costs a pass over it.
+    const base = () => ({
       at: site.locate(i, block),
       ...(site.path ? { path: site.path } : {}),
       ...(site.resource ? { resource: site.resource } : {}),
-    };
+    });
     if (!block.ok) {
-      if (!site.templated) ctx.report({ ...base, messageId: 'unparsable', data: { where: site.where, reason: block.reason }, severity: 'warning' });
+      if (site.templated || unreadableReported) return;
+      unreadableReported = true;
+      const others = unreadable - 1;
+      const reason = others ? `${block.reason}; ${others === 1 ? '1 more block' : `${others} more blocks`} in it cannot be read either` : block.reason;
+      ctx.report({ ...base(), messageId: 'unparsable', data: { where: site.where, reason }, severity: 'warning' });
       return;
     }
     const expiry = expiryOn(block.notAfter, ctx.today, Number.isFinite(warnDays) ? warnDays : 30);
     if (expiry.state === 'valid') return;
     const issuer = block.issuer === block.subject ? 'itself: self-signed' : block.issuer;
     const data = { where: site.where, subject: block.subject, issuer, notAfter: expiry.notAfterDay };
-    if (expiry.state === 'expired') ctx.report({ ...base, messageId: 'expired', data });
+    if (expiry.state === 'expired') ctx.report({ ...base(), messageId: 'expired', data });
     else {
       const days = expiry.daysLeft === 0 ? 'today' : expiry.daysLeft === 1 ? 'in 1 day' : `in ${expiry.daysLeft} days`;
-      ctx.report({ ...base, messageId: 'expiring', data: { ...data, days }, severity: 'warning' });
+      ctx.report({ ...base(), messageId: 'expiring', data: { ...data, days }, severity: 'warning' });
     }
   });
 }
