@@ -239,6 +239,12 @@ describe('a key written twice is refused, read whole or streamed', () => {
   it.each([
     ['inside a resource change', plan(hiddenDelete), 4, /^duplicate key `actions` in resource_changes\[0\]\.change: terraform never writes a key twice/],
     ['in the outline', plan('{"actions":["no-op"],"before":{},"after":{}}', '"resource_drift":[],"resource_drift":[],'), 1, /^duplicate key `resource_drift` in the plan:/],
+    [
+      'in a change deep inside modules',
+      plan(hiddenDelete).replace('"address":"aws_db_instance.main"', `"address":"${Array.from({ length: 40 }, (_, i) => `module.m${i}[0]`).join('.')}.aws_db_instance.main","module_address":"module.m0"`),
+      4,
+      /^duplicate key `actions` in resource_changes\[0\]\.change/,
+    ],
   ])('%s', (_name, content, line, message) => {
     const path = write(content);
     const whole = outcome(() => parsePlan({ path: 'plan.json', absPath: path, text: content }));

@@ -167,7 +167,29 @@ export class ComposeProject implements BaseModel {
   }
 
   service(name: string): ComposeService | undefined {
-    return this.serviceList.find((s) => s.name === name);
+    this.byName ??= new Map(this.serviceList.map((s) => [s.name, s]));
+    return this.byName.get(name);
+  }
+
+  private byName?: Map<string, ComposeService>;
+  /** Service name → the services that wait for it to complete; built once (50,000 services stay linear). */
+  private awaitedBy?: Map<string, string[]>;
+
+  private waitersFor(name: string): string[] {
+    if (!this.awaitedBy) {
+      this.awaitedBy = new Map();
+      for (const s of this.serviceList) {
+        const deps = s.get('depends_on');
+        if (!isCMap(deps)) continue;
+        for (const [target, def] of deps.entries) {
+          if (target === s.name || text(child(def, 'condition')) !== 'service_completed_successfully') continue;
+          const list = this.awaitedBy.get(target) ?? [];
+          list.push(s.name);
+          this.awaitedBy.set(target, list);
+        }
+      }
+    }
+    return this.awaitedBy.get(name) ?? [];
   }
 
   /**
@@ -175,9 +197,7 @@ export class ComposeProject implements BaseModel {
    * no-op build holder), or undefined when it looks long-running.
    */
   oneShotReason(service: ComposeService): string | undefined {
-    const awaitedBy = this.serviceList
-      .filter((s) => s !== service && text(s.get('depends_on', service.name, 'condition')) === 'service_completed_successfully')
-      .map((s) => s.name);
+    const awaitedBy = this.waitersFor(service.name);
     const profiles = service.get('profiles');
     const replicas = text(service.get('deploy', 'replicas')) ?? text(service.get('scale'));
     return oneShotReason({

@@ -108,6 +108,14 @@ const CASES: Case[] = [
     says: 'No blocking findings',
   },
   {
+    name: 'a Compose file with 50,000 services waiting on each other: linear, not one pass per service',
+    files: {
+      'docker-compose.yml': `services:\n${Array.from({ length: 50_000 }, (_, i) => `  s${i}:\n    image: nginx:1.27.2\n${LOGGED}    depends_on: { s${(i + 1) % 50_000}: { condition: service_started } }\n`).join('')}`,
+    },
+    code: 0,
+    says: 'No blocking findings',
+  },
+  {
     name: 'a values string with 200,000 BEGIN CERTIFICATE markers: one warning that counts them',
     files: {
       'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
