@@ -39,6 +39,7 @@ interface ScanFlags {
   changedSince?: string;
   shard?: string;
   terraform?: string;
+  verbose?: boolean;
   allowPlugins?: boolean;
   refusePlugins?: boolean;
 }
@@ -187,6 +188,10 @@ function report({ result, failOn }: { result: RunResult; failOn: Config['failOn'
   if (flags.output) writeReport(resolve(cwd, flags.output), text);
   else process.stdout.write(text);
 
+  if (flags.verbose) {
+    for (const c of result.classified ?? []) process.stderr.write(`iac-guard: ${visible(c.file)}: ${visible(c.reason)}\n`);
+    for (const x of result.skipped ?? []) process.stderr.write(`iac-guard: ${visible(x.file)}: skipped: ${visible(x.reason)}\n`);
+  }
   // Machine formats carry the errors inside; say it on stderr too so a human sees why it failed.
   if (result.errors.length && (flags.format !== 'text' || flags.output)) {
     // File names and messages quote scanned files: escape them so they cannot drive the terminal.
@@ -209,6 +214,7 @@ function reportOptions(command: Command): Command {
     .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
     .option('--disable <id>', 'do not run this rule (repeatable)', collect, [])
     .option('-q, --quiet', 'only blocking findings and errors; no progress')
+    .option('-v, --verbose', 'say on stderr how each file was classified (and why), and which YAML files were skipped')
     .option('--no-color', 'never colour the output')
     .option('--var <name=value>', 'Terraform variable value (repeatable)', collect, [])
     .option('--var-file <file>', 'Terraform .tfvars file (repeatable)', collect, []);

@@ -42,7 +42,7 @@ async function scan(target: string, rules: string[], helmValues: string[] = []) 
 }
 
 describe('helm adapter: which files are Helm values', () => {
-  it('claims values*.yaml only beside a Chart.yaml, and Chart.yaml itself', () => {
+  it('claims Chart.yaml and files named like values, with or without a chart beside them', () => {
     const dir = chart({ 'Chart.yaml': CHART, 'values.yaml': 'a: 1\n' });
     const loose = join(TMP, 'loose');
     mkdirSync(loose, { recursive: true });
@@ -50,7 +50,15 @@ describe('helm adapter: which files are Helm values', () => {
     expect(helmAdapter.claims(source(dir, 'values-prod.yml', ''))).toBe(true);
     expect(helmAdapter.claims(source(dir, 'Chart.yaml', ''))).toBe(true);
     expect(helmAdapter.claims(source(dir, 'docker-compose.yml', ''))).toBe(false);
-    expect(helmAdapter.claims(source(loose, 'values.yaml', ''))).toBe(false);
+    expect(helmAdapter.claims(source(loose, 'values.yaml', ''))).toBe(true);
+    for (const name of ['values-prod.yaml', 'values_prod.yml', 'values.prod.yaml', 'prod-values.yaml', 'prod_values.yaml', 'prod.values.yml']) {
+      expect(helmAdapter.claims(source(loose, name, '')), name).toBe(true);
+    }
+    mkdirSync(join(loose, 'values'), { recursive: true });
+    expect(helmAdapter.claims(source(join(loose, 'values'), 'prod.yaml', ''))).toBe(true);
+    for (const name of ['myvalues.yaml', 'valuesprod.yaml', 'prod.yaml', 'compose.values.yaml', 'values.json']) {
+      expect(helmAdapter.claims(source(loose, name, '')), name).toBe(false);
+    }
     expect(helmAdapter.claims({ path: '<stdin>', absPath: '-', text: 'a: 1' })).toBe(false);
   });
 

@@ -96,7 +96,9 @@ export function pluginTrust(req: Pick<RuleRunRequest, 'cwd' | 'config' | 'plugin
 }
 
 export async function scan(req: ScanRequest): Promise<ScanOutcome> {
-  const { cwd, targets } = req;
+  const { cwd } = req;
+  // `--values FILE` alone: those files are the values to check (merged in order, no chart).
+  const targets = req.targets.length ? req.targets : [...(req.values ?? [])];
   if (!targets.length) throw new UsageError('nothing to scan: give files or folders (or - for stdin); see --help');
   const first = targets[0]!;
   const select = createSelection({ cwd, ...(req.changedSince !== undefined ? { changedSince: req.changedSince } : {}), ...(req.shard ? { shard: parseShard(req.shard) } : {}) });
@@ -116,6 +118,7 @@ export async function scan(req: ScanRequest): Promise<ScanOutcome> {
     ...(composeTarget ? { composeTarget } : {}),
     ...(req.tfDir ? { tfDir: resolve(cwd, req.tfDir) } : {}),
     roots,
+    ...(config.helm.valuesFiles.length ? { helmValuesFiles: { base: config.source ? dirname(config.source) : cwd, globs: config.helm.valuesFiles } } : {}),
     ...terraformCommand(req.terraform, config, cwd),
   };
 

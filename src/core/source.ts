@@ -48,6 +48,8 @@ export interface LoadOptions {
    * local modules) may be read from: the scanned repositories. Unset: no boundary.
    */
   roots?: readonly string[];
+  /** `helm.values-files` globs of the config (relative to `base`, its folder): more names read as Helm values. */
+  helmValuesFiles?: { base: string; globs: string[] };
   /** terraform or tofu to convert binary plans with; unset: binary plans are refused. Never found by itself. */
   terraform?: string;
 }

@@ -92,6 +92,19 @@ export interface RunResult {
   errors: FileError[];
   /** Metadata of every rule that was active in the run (reporters use it for SARIF/docs links). */
   rules: RuleMeta[];
+  /**
+   * Files not scanned, and why: named but covered by `exclude:` (`excluded`), or YAML met in a
+   * folder walk that is neither Compose nor Helm values (`not-ours`).
+   */
+  skipped?: SkippedFile[];
+  /** How each scanned file was classified, and why (for --verbose). */
+  classified?: { file: string; kind: string; reason: string }[];
+}
+
+export interface SkippedFile {
+  file: string;
+  kind: 'excluded' | 'not-ours';
+  reason: string;
 }
 
 export const pos = (line: number, column: number): Position => ({ line, column });

@@ -37,7 +37,7 @@ export interface Config {
   resourceTypes: Record<string, string[]>;
   plugins: string[];
   compose: { target?: 'compose' | 'swarm' };
-  helm: { values: string[] };
+  helm: { values: string[]; valuesFiles: string[] };
   /** `command`: terraform or tofu, run for binary plans (relative paths from the config file). */
   terraform: { command?: string };
   /** Read limits in MiB. */
@@ -62,7 +62,7 @@ export const DEFAULT_CONFIG: Config = {
   resourceTypes: {},
   plugins: [],
   compose: {},
-  helm: { values: [] },
+  helm: { values: [], valuesFiles: [] },
   terraform: {},
   limits: { ...DEFAULT_LIMITS },
   devFiles: 'relax',
@@ -156,6 +156,11 @@ export const CONFIG_SHAPE: Shape = {
       description: 'Helm settings',
       properties: {
         values: { type: 'array', items: { type: 'string', description: 'values file' }, description: 'Extra values files, merged in order' },
+        'values-files': {
+          type: 'array',
+          items: { type: 'string', description: 'glob' },
+          description: 'More YAML files to read as Helm values, beyond the names iac-guard knows (values*.yaml, *-values.yaml, values/*.yaml): globs relative to the config file',
+        },
       },
     },
     limits: {
@@ -441,7 +446,7 @@ export function parseConfig(text: string, displayPath: string, source?: string):
     compose: {
       ...(compose.target ? { target: compose.target as 'compose' | 'swarm' } : {}),
     },
-    helm: { values: (helm.values ?? []) as string[] },
+    helm: { values: (helm.values ?? []) as string[], valuesFiles: (helm['values-files'] ?? []) as string[] },
     terraform: terraform.command !== undefined ? { command: String(terraform.command) } : {},
     limits: { fileMib: limits['file-mib'] ?? DEFAULT_LIMITS.fileMib, runMib: limits['run-mib'] ?? DEFAULT_LIMITS.runMib },
     devFiles: (r['dev-files'] as Config['devFiles'] | undefined) ?? 'relax',

@@ -1,10 +1,11 @@
 // Turns command-line targets into files to read. Fails closed: a target that does not exist,
 // cannot be read, or holds nothing we understand is an error, never a silent skip.
-import { existsSync, readdirSync, statSync, realpathSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { readdirSync, statSync, realpathSync } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { FileError } from '../core/types.js';
 import { displayPath, errCode } from '../core/read.js';
+import { COMPOSE_FILE_NAME, isHelmfileName, isValuesName } from '../knowledge/file-names.js';
 
 /** Folders no one wants scanned. */
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.terraform', '.terragrunt-cache', 'dist', '.venv', '__pycache__']);
@@ -20,8 +21,8 @@ export function isCandidateName(name: string): boolean {
  */
 export function isInputName(absPath: string): boolean {
   const name = basename(absPath);
-  if (/\.(tf|tf\.json|tfvars|tfvars\.json)$/i.test(name) || /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i.test(name) || /^Chart\.ya?ml$/.test(name)) return true;
-  return /^values.*\.ya?ml$/i.test(name) && existsSync(join(dirname(absPath), 'Chart.yaml'));
+  if (/\.(tf|tf\.json|tfvars|tfvars\.json)$/i.test(name) || COMPOSE_FILE_NAME.test(name) || /^Chart\.ya?ml$/.test(name)) return true;
+  return isValuesName(absPath) || isHelmfileName(absPath);
 }
 
 export interface DiscoveredFile {
@@ -37,6 +38,8 @@ export interface DiscoveredFile {
 export interface Discovery {
   files: DiscoveredFile[];
   errors: FileError[];
+  /** Files named explicitly that an `exclude:` glob covers: not scanned, and said so. */
+  excluded: { file: string; glob: string }[];
   /** Folder targets as given, so "no supported files in DIR" can be reported after claiming. */
   folders: string[];
 }
@@ -56,8 +59,10 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
   const seen = new Map<string, DiscoveredFile>();
 
   const globPath = (abs: string) => relative(opts.globBase, abs).split(sep).join('/');
-  const matches = (abs: string, globs: string[]) => globs.some((g) => minimatch(globPath(abs), g, { dot: true, matchBase: !g.includes('/') }));
+  const matching = (abs: string, globs: string[]) => globs.find((g) => minimatch(globPath(abs), g, { dot: true, matchBase: !g.includes('/') }));
+  const matches = (abs: string, globs: string[]) => matching(abs, globs) !== undefined;
   const excluded = (abs: string) => matches(abs, opts.exclude);
+  const excludedNamed: Discovery['excluded'] = [];
   const included = (abs: string) => opts.include.length === 0 || matches(abs, opts.include);
 
   /** `real`: the file's real path when the caller knows it (a plain file in a folder whose real path is known). */
@@ -144,8 +149,12 @@ export function discover(targets: string[], opts: DiscoverOptions): Discovery {
       // An unreadable folder is reported once, not also as a folder with nothing of ours in it.
       if (walk(abs, target, new Set())) folders.push(target);
     } else {
-      add(abs, true, target); // a file named explicitly is scanned even if a glob would skip it
+      // pre-commit names every staged file: `exclude:` must hold for them too. `include:` does not
+      // narrow a file named on purpose.
+      const glob = matching(abs, opts.exclude);
+      if (glob !== undefined) excludedNamed.push({ file: displayPath(abs, opts.cwd), glob });
+      else add(abs, true, target);
     }
   }
-  return { files, errors, folders };
+  return { files, errors, folders, excluded: excludedNamed };
 }

@@ -1,5 +1,5 @@
 // The runner: targets → files → models (each file parsed once) → rules → findings.
-import { readLimits, type Config, type RuleSetting } from './config.js';
+import { CONFIG_FILE_NAMES, readLimits, type Config, type RuleSetting } from './config.js';
 import { discover, isInputName, type DiscoveredFile } from './discover.js';
 import { readSource, startReadBudget } from '../core/read.js';
 import { looksLikePlan } from '../parsers/plan.js';
@@ -13,7 +13,7 @@ import { checkModel, errMessage, ruleContext, toFileError, type ActiveRule, type
 import { CheckedGroup, checkTerraformAhead, withoutTerraform } from './parallel.js';
 import { applySuppressions } from './suppressions.js';
 import { relaxDevFindings } from './dev-files.js';
-import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity } from '../core/types.js';
+import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity, SkippedFile } from '../core/types.js';
 import { linkPlansToSources } from './plan-sources.js';
 import { ADAPTERS, type PlanModel, type TerraformModule, type ProjectInputs, type ScannedKind } from '../model/index.js';
 import { convertBinaryPlan } from '../parsers/binary-plan.js';
@@ -123,6 +123,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const globBase = config.source ? dirnameOf(config.source) : opts.cwd;
   const found = discover(opts.targets, { cwd: opts.cwd, include: config.include, exclude: config.exclude, globBase });
   errors.push(...found.errors);
+  const configName = config.source ? basenameOf(config.source) : '.iac-guard.yml';
+  const skipped: SkippedFile[] = found.excluded.map((x) => ({ file: x.file, kind: 'excluded', reason: `excluded by \`exclude: ${x.glob}\` in ${configName}` }));
+  const classified: NonNullable<RunResult['classified']> = [];
 
   // 1. Read every file once.
   const stdinText = found.files.some((f) => f.absPath === '-') && opts.readStdin ? await opts.readStdin() : undefined;
@@ -153,12 +156,16 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const claimed = new Map<ScannedKind, SourceFile[]>(kinds.map((k) => [k, []]));
   const claimedByTarget = new Map<string, number>();
   for (const { d, file } of sources) {
-    const kind = kinds.find((k) => (ADAPTERS[k] as InputAdapter).claims(file));
+    const kind = kinds.find((k) => (ADAPTERS[k] as InputAdapter).claims(file, opts.load));
     if (kind) {
       claimed.get(kind)!.push(file);
+      classified.push({ file: file.path, kind, reason: (ADAPTERS[kind] as InputAdapter).reason?.(file, opts.load) ?? KIND_REASONS[kind] });
       for (const t of [d.target, ...(d.alsoFrom ?? [])]) claimedByTarget.set(t, (claimedByTarget.get(t) ?? 0) + 1);
     } else if (d.explicit) {
       errors.push({ file: file.path, message: notUnderstood(file) });
+    } else if (/\.ya?ml$/i.test(file.path) && !CONFIG_FILE_NAMES.includes(basenameOf(file.path))) {
+      // Someone else's YAML (CI workflows, Kubernetes manifests) is not ours to judge, but it is counted.
+      skipped.push({ file: file.path, kind: 'not-ours', reason: 'not Compose (no top-level `services:` map, not named compose*.yaml) nor Helm values (not named like a values file, not in helm.values-files)' });
     }
   }
   for (const t of found.folders) {
@@ -282,7 +289,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     category: a.rule.category,
     docs: a.rule.docs,
   }));
-  return { files: [...new Set(files)], findings: dedupe(findings), errors, rules };
+  return { files: [...new Set(files)], findings: dedupe(findings), errors, rules, ...(skipped.length ? { skipped } : {}), classified };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -316,10 +323,19 @@ function notUnderstood(file: SourceFile): string {
     return 'not a Terraform plan: expected the output of `terraform show -json tfplan` (an object with "format_version" and "resource_changes")';
   }
   if (/\.ya?ml$/i.test(file.path)) {
-    return 'not a Compose file (no top-level `services:`) nor Helm values (no Chart.yaml beside it)';
+    return 'not a Compose file (no top-level `services:`) nor Helm values (not named values*.yaml, *-values.yaml or *.values.yaml, not in a values/ folder); rename it, or list it in `helm: { values-files: [...] }` of .iac-guard.yml';
   }
   return 'not a supported input: expected Terraform plan JSON, .tf/.tf.json, a Compose file or Helm values';
 }
+
+const KIND_REASONS: Record<ScannedKind, string> = {
+  plan: 'Terraform plan JSON (terraform show -json)',
+  terraform: 'Terraform source (.tf, .tf.json, .tfvars)',
+  helm: 'Helm values',
+  compose: 'Compose file',
+};
+
+const basenameOf = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
 function dirnameOf(p: string): string {
   const i = p.lastIndexOf('/');

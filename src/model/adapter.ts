@@ -7,7 +7,9 @@ import type { BaseModel, InputGroup, LoadOptions, SourceFile } from '../core/sou
 export interface InputAdapter<K extends InputKind = InputKind, M extends BaseModel = BaseModel> {
   kind: K;
   /** Cheap test by name and content; no full parse. */
-  claims(file: SourceFile): boolean;
+  claims(file: SourceFile, options?: LoadOptions): boolean;
+  /** Why a claimed file is this kind, for --verbose (default: the kind's name). */
+  reason?(file: SourceFile, options?: LoadOptions): string;
   /** Turns the claimed files into groups (one model each). */
   group(files: SourceFile[], options: LoadOptions): InputGroup<K>[];
   /** Parses a group. Throws ParseError for input it does not understand. */

@@ -1,7 +1,7 @@
 // The Compose model: one project (a main file, its override files, what they include and
 // extend), with every service's settings and the location each came from. Rules read this;
 // they never touch the file system.
-import { existsSync } from 'node:fs';
+import { COMPOSE_FILE_NAME, isValuesName } from '../knowledge/file-names.js';
 import { basename, dirname, join } from 'node:path';
 import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile } from '../core/source.js';
 import type { InputAdapter } from './adapter.js';
@@ -270,7 +270,6 @@ function projectName(raw: string): string {
 
 // ---- adapter ----
 
-const COMPOSE_NAME = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
 const OVERRIDE_NAME = /^(.*)\.override\.(ya?ml)$/i;
 /** A top-level `services:` holding a block mapping (not a list, as in .gitlab-ci.yml), or `{...}`. */
 const SERVICES_MAP = /^services:[ \t]*(?:#.*)?\r?\n(?:[ \t]*(?:#.*)?\r?\n)*[ \t]+[^\s#-]|^services:[ \t]*\{/m;
@@ -280,10 +279,14 @@ export const composeAdapter: InputAdapter<'compose', ComposeProject> = {
   claims(file: SourceFile): boolean {
     const name = basename(file.path);
     if (!/\.ya?ml$/i.test(name)) return false;
-    // Values files beside a Chart.yaml are Helm's, whatever they contain.
-    if (/^values.*\.ya?ml$/i.test(name) && existsSync(join(dirname(file.absPath), 'Chart.yaml'))) return false;
+    // Values files are Helm's, whatever they contain (the Helm adapter claims them first).
+    if (!COMPOSE_FILE_NAME.test(name) && isValuesName(file.absPath)) return false;
     if (/^\.gitlab-ci\.ya?ml$/i.test(name)) return false;
-    return COMPOSE_NAME.test(name) || SERVICES_MAP.test(file.text);
+    return COMPOSE_FILE_NAME.test(name) || SERVICES_MAP.test(file.text);
+  },
+
+  reason(file: SourceFile): string {
+    return COMPOSE_FILE_NAME.test(basename(file.path)) ? 'Compose file: named compose*.yaml' : 'Compose file: has a top-level `services:` map';
   },
 
   group(files: SourceFile[]): InputGroup<'compose'>[] {

@@ -3,9 +3,10 @@
 // overlay found beside it (`values-prod.yaml`). Overlays are alternatives (prod OR staging), so
 // each is merged on its own: merging them together would let staging hide what prod sets.
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { minimatch } from 'minimatch';
 import { isScalar } from 'yaml';
-import type { BaseModel, InlineSuppression, InputGroup, SourceFile } from '../core/source.js';
+import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile } from '../core/source.js';
 import type { InputAdapter } from './adapter.js';
 import { ParseError } from '../core/errors.js';
 import { displayPath, readReferencedFile } from '../core/read.js';
@@ -13,6 +14,7 @@ import type { Location } from '../core/types.js';
 import { parseYaml, rangeOf, type YamlFile } from '../parsers/yaml.js';
 import { mergeValues, plainValue, valuesTree, type ValueNode } from '../parsers/helm-values.js';
 import { nameMatches, sectionNamed } from '../knowledge/helm-workloads.js';
+import { COMPOSE_FILE_NAME, valuesNameReason } from '../knowledge/file-names.js';
 import { DIGEST_KEYS, hasUnresolvedVariable, normaliseDigest, parseImage, type ImageRef } from '../knowledge/images.js';
 
 export type HelmPath = readonly (string | number)[];
@@ -72,6 +74,29 @@ export interface HelmImage {
   tag?: HelmEntry;
 }
 
+/** One layer merged over the chart's defaults: a values file, or values written elsewhere (Terraform `set`). */
+export interface ValuesLayer {
+  tree: (layer: number) => ValueNode;
+  /** Display path of the file it was written in, for the release's file list. */
+  file?: string;
+  suppressions?: InlineSuppression[];
+}
+
+export const yamlLayer = (yaml: YamlFile): ValuesLayer => ({ tree: (layer) => valuesTree(yaml, layer), file: yaml.file.path, suppressions: yaml.suppressions });
+
+/** What a release is made of. */
+export interface ReleaseParts {
+  /** For values without a chart in the scan: the chart's name when known (else ''), and the values file as `file`. */
+  chart: ChartInfo;
+  chartKnown: boolean;
+  chartYaml?: YamlFile;
+  /** The chart's own values.yaml, when it has one and it is known. */
+  chartValues?: YamlFile;
+  /** Merged over it in order: `--values` files, an environment overlay, Terraform `values` and `set`. */
+  overrides: ValuesLayer[];
+  overlay?: string;
+}
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Sections a root `architecture: standalone` leaves undeployed (bitnami convention). */
@@ -90,24 +115,24 @@ export class HelmRelease implements BaseModel {
   private plain?: Record<string, unknown>;
   private imageList?: HelmImage[];
 
-  constructor(
-    readonly chart: ChartInfo,
-    chartYaml: YamlFile,
-    /** The chart's own values.yaml, when it has one. */
-    chartValues: YamlFile | undefined,
-    /** Merged over it in order: `--values` files, or one environment overlay. */
-    overrides: YamlFile[],
-    /** The environment overlay this release was built for (`values-prod.yaml`), if any. */
-    readonly overlay: string | undefined,
-  ) {
-    const layers = chartValues ? [chartValues, ...overrides] : overrides;
-    this.files = [...layers.map((l) => l.file.path), chart.file];
-    this.inlineSuppressions = [...layers.flatMap((l) => l.suppressions), ...chartYaml.suppressions];
-    const empty: ValueNode = { kind: 'map', entries: new Map(), origin: { layer: 0, yaml: chartYaml, key: null, node: null } };
-    // Layer 0 is always the chart's own values (empty when it has none), so `setBy` can tell them apart.
+  readonly chart: ChartInfo;
+  /** False when the chart is not part of the scan (loose values, a remote chart): its defaults are unknown. */
+  readonly chartKnown: boolean;
+  /** The environment overlay this release was built for (`values-prod.yaml`), if any. */
+  readonly overlay: string | undefined;
+
+  constructor(parts: ReleaseParts) {
+    const { chart, chartYaml, chartValues, overrides } = parts;
+    this.chart = chart;
+    this.chartKnown = parts.chartKnown;
+    this.overlay = parts.overlay;
+    this.files = [...new Set([...(chartValues ? [chartValues.file.path] : []), ...overrides.flatMap((o) => (o.file ? [o.file] : [])), ...(chartYaml ? [chart.file] : [])])];
+    this.inlineSuppressions = [...(chartValues?.suppressions ?? []), ...overrides.flatMap((o) => o.suppressions ?? []), ...(chartYaml?.suppressions ?? [])];
+    const empty: ValueNode = { kind: 'map', entries: new Map(), origin: { layer: 0, key: null, node: null } };
+    // Layer 0 is always the chart's own values (empty when they are not known), so `setBy` can tell them apart.
     const defaults = chartValues ? valuesTree(chartValues, 0) : empty;
     this.defaults = plainValue(defaults) as Record<string, unknown>;
-    this.root = overrides.reduce((merged, layer, i) => mergeValues(merged, valuesTree(layer, i + 1)), defaults);
+    this.root = overrides.reduce((merged, layer, i) => mergeValues(merged, layer.tree(i + 1)), defaults);
   }
 
   /**
@@ -117,7 +142,7 @@ export class HelmRelease implements BaseModel {
   describe(entry: HelmEntry): string {
     const key = `\`${entry.pathText}\``;
     if (entry.setBy === 'chart') return `${key} (${basename(entry.location.file)} of chart ${this.chart.name})`;
-    return `${key} (set in ${basename(entry.location.file)} for chart ${this.chart.name})`;
+    return `${key} (set in ${basename(entry.location.file)}${this.chart.name ? ` for chart ${this.chart.name}` : ''})`;
   }
 
   /**
@@ -214,8 +239,8 @@ export class HelmRelease implements BaseModel {
   textLocations(entry: HelmEntry, needle: string): Location[] {
     const node = this.byEntry.get(entry);
     const range = node?.origin.node?.range;
-    if (!node || !range) return [];
-    const yaml = node.origin.yaml;
+    const yaml = node?.origin.yaml;
+    if (!node || !range || !yaml) return [];
     const text = yaml.file.text.slice(range[0], range[1]);
     const out: Location[] = [];
     for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) {
@@ -228,7 +253,9 @@ export class HelmRelease implements BaseModel {
 
   /** The scalar exactly as written (`1.10` stays `1.10`, not the number 1.1). */
   scalarText(entry: HelmEntry): string {
-    const node = this.byEntry.get(entry)?.origin.node;
+    const origin = this.byEntry.get(entry)?.origin;
+    if (origin?.written?.text !== undefined) return origin.written.text;
+    const node = origin?.node;
     if (isScalar(node) && node.type === 'PLAIN' && typeof node.source === 'string') return node.source;
     return entry.value === null || entry.value === undefined ? '' : String(entry.value);
   }
@@ -237,14 +264,14 @@ export class HelmRelease implements BaseModel {
   private collect(node: ValueNode, path: (string | number)[], inDependency: boolean): unknown {
     let entry: HelmEntry | undefined;
     if (path.length) {
-      const { yaml, key, node: valueNode, layer } = node.origin;
+      const { yaml, key, node: valueNode, layer, written } = node.origin;
       entry = {
         path: [...path],
         pathText: pathText(path),
         kind: node.kind,
         value: undefined,
-        location: { file: yaml.file.path, range: rangeOf(yaml, key ?? valueNode) },
-        valueLocation: { file: yaml.file.path, range: rangeOf(yaml, valueNode ?? key) },
+        location: written?.location ?? { file: yaml!.file.path, range: rangeOf(yaml!, key ?? valueNode) },
+        valueLocation: written?.valueLocation ?? { file: yaml!.file.path, range: rangeOf(yaml!, valueNode ?? key) },
         setBy: layer > 0 || inDependency ? 'override' : 'chart',
       };
       this.entries!.push(entry);
@@ -328,7 +355,7 @@ export class HelmRelease implements BaseModel {
       tagText = tagText.slice(0, at);
     }
     const untagged = !tagText && !digest && chartFillsTag;
-    const tagUnknown = untagged && this.inDependency(e);
+    const tagUnknown = untagged && (!this.chartKnown || this.inDependency(e));
     const tagFromAppVersion = untagged && !tagUnknown && this.chart.appVersion !== undefined;
     const effectiveTag = tagText || (tagFromAppVersion ? (this.chart.appVersion ?? '') : '');
     const normalisedDigest = digest ? (normaliseDigest(digest) ?? digest) : undefined;
@@ -366,10 +393,38 @@ export function pathText(path: HelmPath): string {
 // ---- adapter ----
 
 const CHART_FILE = /^Chart\.ya?ml$/;
-const VALUES_FILE = /^values.*\.ya?ml$/i;
 const BASE_VALUES = ['values.yaml', 'values.yml'];
+/** Sub-folders of a chart whose values files are overlays of it: chart-testing's ci/, values/. */
+const CHART_SUBFOLDERS = /^(ci|values)$/i;
 
 const chartFileIn = (dir: string) => ['Chart.yaml', 'Chart.yml'].map((n) => join(dir, n)).find((p) => existsSync(p));
+
+/**
+ * The chart folder a values file belongs to: its own folder when a Chart.yaml is there, the
+ * parent for `ci/*-values.yaml` and `values/*.yaml` of a chart; undefined for loose values.
+ */
+export function chartFolderOf(absPath: string): string | undefined {
+  const dir = dirname(absPath);
+  if (chartFileIn(dir)) return dir;
+  if (CHART_SUBFOLDERS.test(basename(dir)) && chartFileIn(dirname(dir))) return dirname(dir);
+  return undefined;
+}
+
+/** Why a YAML file is read as Helm values (for --verbose), or undefined when it is not. */
+export function helmValuesReason(file: SourceFile, options?: Pick<LoadOptions, 'helmValuesFiles'>): string | undefined {
+  if (file.absPath === '-') return undefined;
+  const name = basename(file.absPath);
+  if (CHART_FILE.test(name)) return 'a chart\'s Chart.yaml';
+  if (COMPOSE_FILE_NAME.test(name)) return undefined;
+  const chart = chartFolderOf(file.absPath);
+  const byName = valuesNameReason(file.absPath);
+  if (byName) return chart ? `${byName}, ${chart === dirname(file.absPath) ? 'beside its chart\'s Chart.yaml' : `in the ${basename(dirname(file.absPath))}/ folder of a chart`}` : `${byName}, with no chart beside it: checked on its own`;
+  const declared = options?.helmValuesFiles;
+  if (declared && declared.globs.some((g) => minimatch(relative(declared.base, file.absPath).split(sep).join('/'), g, { dot: true }))) {
+    return 'listed in helm.values-files of .iac-guard.yml';
+  }
+  return undefined;
+}
 
 function parseChart(yaml: YamlFile, folder: string): ChartInfo {
   const raw = yaml.value;
@@ -407,62 +462,85 @@ function readExtra(absPath: string, display: string): SourceFile {
   return { path: display, absPath, text: read.text };
 }
 
-/** Display path of a file beside `sibling`, in the same style (relative stays relative). */
-const besides = (sibling: SourceFile, name: string) => {
-  const dir = sibling.path.includes('/') ? sibling.path.slice(0, sibling.path.lastIndexOf('/') + 1) : '';
-  return dir + name;
-};
+/** The name and file of a release whose chart is not in the scan. */
+const unknownChart = (file: string, name = ''): ChartInfo => ({ file, name, keywords: [], dependencies: [] });
 
 export const helmAdapter: InputAdapter<'helm', HelmRelease> = {
   kind: 'helm',
 
-  claims(file) {
-    if (file.absPath === '-') return false;
-    const name = basename(file.absPath);
-    if (CHART_FILE.test(name)) return true;
-    return VALUES_FILE.test(name) && chartFileIn(dirname(file.absPath)) !== undefined;
+  claims(file, options) {
+    return helmValuesReason(file, options) !== undefined;
+  },
+
+  reason(file, options) {
+    return `Helm values: ${helmValuesReason(file, options) ?? 'claimed'}`;
   },
 
   /**
    * One group per release: per chart folder, values.yaml with the `--values` files, and
-   * values.yaml with each overlay beside it that was not given with `--values`.
+   * values.yaml with each overlay beside it (or in its ci/ or values/ folder) that was not given
+   * with `--values`. A values file with no chart is a release of its own; `--values` files given
+   * with no chart in the run are one release, merged in order.
    */
   group(files, options) {
     const extraAbs = new Set(options.helmValues.map((p) => resolve(options.cwd, p)));
-    const byFolder = new Map<string, SourceFile[]>();
-    for (const f of files) byFolder.set(dirname(f.absPath), [...(byFolder.get(dirname(f.absPath)) ?? []), f]);
+    const byChart = new Map<string, SourceFile[]>();
+    const loose: SourceFile[] = [];
+    for (const f of files) {
+      const chart = chartFolderOf(f.absPath);
+      if (chart) byChart.set(chart, [...(byChart.get(chart) ?? []), f]);
+      else loose.push(f);
+    }
     const groups: InputGroup<'helm'>[] = [];
-    for (const folderFiles of byFolder.values()) {
-      const sorted = [...folderFiles].sort((a, b) => rank(a) - rank(b) || (a.absPath < b.absPath ? -1 : 1));
+    for (const chartFiles of byChart.values()) {
+      const sorted = [...chartFiles].sort((a, b) => rank(a) - rank(b) || (a.absPath < b.absPath ? -1 : 1));
       const fixed = sorted.filter((f) => rank(f) !== 1 || extraAbs.has(f.absPath));
       const overlays = sorted.filter((f) => !fixed.includes(f));
       if (!overlays.length || extraAbs.size) groups.push({ kind: 'helm', files: fixed });
       for (const o of overlays) groups.push({ kind: 'helm', files: [...fixed.filter((f) => !extraAbs.has(f.absPath)), o].sort((a, b) => rank(a) - rank(b)) });
     }
+    // `--values` files merge over the chart when there is one; with none, they are one release.
+    const mergedExtras = loose.filter((f) => extraAbs.has(f.absPath));
+    if (mergedExtras.length && !byChart.size) {
+      const order = [...extraAbs];
+      groups.push({ kind: 'helm', files: mergedExtras.sort((a, b) => order.indexOf(a.absPath) - order.indexOf(b.absPath)) });
+    }
+    for (const f of loose) if (!extraAbs.has(f.absPath)) groups.push({ kind: 'helm', files: [f] });
     return groups;
   },
 
   load(group, options) {
     const first = group.files[0]!;
-    const folder = dirname(first.absPath);
+    const folder = chartFolderOf(first.absPath);
+    if (!folder) {
+      // Values with no chart in the scan: checked as they are, the chart's defaults unknown.
+      return new HelmRelease({ chart: unknownChart(first.path), chartKnown: false, overrides: group.files.map((f) => yamlLayer(parseYaml(f))) });
+    }
     const named = new Map(group.files.map((f) => [f.absPath, f]));
-    const read = (abs: string, display: string) => parseYaml(named.get(abs) ?? readExtra(abs, display));
+    const read = (abs: string) => parseYaml(named.get(abs) ?? readExtra(abs, displayPath(abs, options.cwd)));
 
-    const chartAbs = chartFileIn(folder);
-    if (!chartAbs) throw new ParseError(first.path, 'Helm values without a Chart.yaml beside them');
-    const chartYaml = read(chartAbs, besides(first, basename(chartAbs)));
+    const chartAbs = chartFileIn(folder)!;
+    const chartYaml = read(chartAbs);
     const baseAbs = BASE_VALUES.map((n) => join(folder, n)).find((p) => named.has(p) || existsSync(p));
-    const chartValues = baseAbs ? read(baseAbs, besides(first, basename(baseAbs))) : undefined;
+    const chartValues = baseAbs ? read(baseAbs) : undefined;
     const extraAbs = options.helmValues.map((p) => resolve(options.cwd, p));
     const overlay = group.files.find((f) => rank(f) === 1 && !extraAbs.includes(f.absPath));
 
-    const overrides = overlay ? [parseYaml(overlay)] : extraAbs.map((abs) => read(abs, displayPath(abs, options.cwd)));
-    return new HelmRelease(parseChart(chartYaml, folder), chartYaml, chartValues, overrides, overlay ? basename(overlay.absPath) : undefined);
+    const overrides = overlay ? [parseYaml(overlay)] : extraAbs.map((abs) => read(abs));
+    return new HelmRelease({
+      chart: parseChart(chartYaml, folder),
+      chartKnown: true,
+      chartYaml,
+      ...(chartValues ? { chartValues } : {}),
+      overrides: overrides.map(yamlLayer),
+      ...(overlay ? { overlay: basename(overlay.absPath) } : {}),
+    });
   },
 };
 
 /** values.yaml first (errors about the release are reported on it), overlays, Chart.yaml last. */
 const rank = (f: SourceFile) => {
   const name = basename(f.absPath);
-  return BASE_VALUES.includes(name) ? 0 : CHART_FILE.test(name) ? 2 : 1;
+  if (CHART_FILE.test(name)) return 2;
+  return BASE_VALUES.includes(name) && chartFileIn(dirname(f.absPath)) ? 0 : 1;
 };

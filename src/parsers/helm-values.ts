@@ -4,15 +4,19 @@
 import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { ParseError } from '../core/errors.js';
 import type { YamlFile } from './yaml.js';
+import type { Location } from '../core/types.js';
 
 /** Where a value was written: which layer (0 = the chart's values.yaml), file and YAML nodes. */
 export interface ValueOrigin {
   layer: number;
-  yaml: YamlFile;
+  /** The YAML file; absent for values written in another language (a Terraform `set` block). */
+  yaml?: YamlFile;
   /** The key node (`tag` in `tag: 1.2`); null for list items and the document root. */
   key: YamlNode | null;
   /** The value node; null for `key:` with nothing after it. */
   node: YamlNode | null;
+  /** For values not written in YAML: where the key and the value are, and the value as written. */
+  written?: { location: Location; valueLocation: Location; text?: string };
 }
 
 export type ValueNode =
@@ -33,6 +37,15 @@ export function valuesTree(yaml: YamlFile, layer: number): ValueNode {
     throw new ParseError(yaml.file.path, 'Helm values must be a mapping of keys at the top level', at.line, at.col);
   }
   return build(yaml, layer, root, null, 0);
+}
+
+/** The value tree of a mapping inside a YAML file (a helmfile release's inline `values:` item). */
+export function valuesTreeAt(yaml: YamlFile, node: YamlNode, layer: number): ValueNode {
+  if (!isMap(node)) {
+    const at = yaml.lines.linePos(node.range?.[0] ?? 0);
+    throw new ParseError(yaml.file.path, 'inline Helm values must be a mapping of keys', at.line, at.col);
+  }
+  return build(yaml, layer, node, null, 0);
 }
 
 function build(yaml: YamlFile, layer: number, raw: YamlNode | null, key: YamlNode | null, depth: number): ValueNode {

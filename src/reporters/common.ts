@@ -17,6 +17,9 @@ export interface Counts {
   relaxed: number;
   errors: number;
   filesNotUnderstood: number;
+  /** Named files an `exclude:` glob covers, and YAML in folder walks that is neither Compose nor Helm values. */
+  excluded: number;
+  yamlSkipped: number;
   filesWithBlocking: number;
   blockingBySeverity: Record<Severity, number>;
 }
@@ -37,6 +40,8 @@ export function countResult(result: RunResult, failOn: ReportOptions['failOn']):
     relaxed: result.findings.filter((f) => f.relaxed && !f.suppressed).length,
     errors: result.errors.length,
     filesNotUnderstood: errorFiles.size,
+    excluded: (result.skipped ?? []).filter((x) => x.kind === 'excluded').length,
+    yamlSkipped: (result.skipped ?? []).filter((x) => x.kind === 'not-ours').length,
     filesWithBlocking: new Set(blocking.map((f) => f.location.file)).size,
     blockingBySeverity,
   };
@@ -59,6 +64,7 @@ export function summaryLine(c: Counts): string {
       ...(c.relaxed ? [relaxedNote(c.relaxed)] : []),
       `${c.suppressed} suppressed`,
       `${plural(c.filesNotUnderstood, 'file')} not understood`,
+      ...skippedNotes(c),
     ].join('; ');
   }
   return [
@@ -67,8 +73,14 @@ export function summaryLine(c: Counts): string {
     ...(c.relaxed ? [relaxedNote(c.relaxed)] : []),
     ...(c.suppressed ? [`${c.suppressed} suppressed`] : []),
     ...(c.filesNotUnderstood ? [`${plural(c.filesNotUnderstood, 'file')} not understood`] : []),
+    ...skippedNotes(c),
   ].join('; ');
 }
+
+const skippedNotes = (c: Counts) => [
+  ...(c.excluded ? [`${plural(c.excluded, 'named file')} excluded by config`] : []),
+  ...(c.yamlSkipped ? [`${plural(c.yamlSkipped, 'YAML file')} skipped: not Compose or Helm values (--verbose lists them)`] : []),
+];
 
 const relaxedNote = (n: number) => `${plural(n, 'error')} in example, test or dev files reported as ${n === 1 ? 'a warning' : 'warnings'}`;
 

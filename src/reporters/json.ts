@@ -58,6 +58,7 @@ export const jsonReporter: Reporter = (result, options) => {
     tool: { name: options.tool.name, version: options.tool.version },
     findings: result.findings.map(findingJson),
     errors: result.errors.map(errorJson),
+    ...(result.skipped?.length ? { skipped: result.skipped.map((x) => ({ file: x.file, kind: x.kind, reason: x.reason })) } : {}),
     summary: { files: c.files, findings: c.findings, blocking: c.blocking, suppressed: c.suppressed, errors: c.errors },
   });
 };

@@ -91,6 +91,13 @@ function render(k: Kleur, result: RunResult, options: ReportOptions): string {
     for (const e of result.errors) out.push(`  ${k.red(visible(formatErrorPlace(e)))}: ${visible(e.message)}`);
   }
 
+  // A file the user named and the config excludes: one line, so it is not mistaken for checked.
+  const excluded = (result.skipped ?? []).filter((x) => x.kind === 'excluded');
+  if (excluded.length) {
+    if (out.length) out.push('');
+    for (const x of excluded) out.push(`${k.dim('skipped')} ${visible(x.file)}: ${visible(x.reason)}`);
+  }
+
   if (out.length) out.push('');
   const summary = summaryLine(counts);
   out.push(counts.blocking ? k.bold().red(summary) : counts.errors ? k.bold().yellow(summary) : k.green(summary));

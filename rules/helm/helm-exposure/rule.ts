@@ -6,6 +6,8 @@ import type { HelmEntry, HelmRelease } from '../../../src/model/helm.js';
 export const messages = {
   networkPolicyOff:
     '{{where}} switches off the NetworkPolicy the chart ships, so any pod in the cluster, including a compromised one, can connect to it; remove the override (or set it to true) and allow the clients that need access.',
+  networkPolicyOffChartUnseen:
+    '{{where}} switches off the chart\'s NetworkPolicy (the chart is not in this scan, so whether this differs from its default is unknown): without it any pod in the cluster, including a compromised one, can connect; remove the override (or set it to true) and allow the clients that need access.',
   publicLoadBalancer:
     '{{where}} puts the {{what}} `{{subject}}` on a LoadBalancer with no `loadBalancerSourceRanges`, so anyone who can reach the load balancer (usually the internet) can reach it; list the networks that need it in `loadBalancerSourceRanges`, make the load balancer internal, or use `ClusterIP` behind an authenticated ingress.',
   nodePort:
@@ -47,7 +49,7 @@ export default defineRule<MessageId, Options>({
     summary: 'Helm values that open a workload up: network policy switched off, databases or consoles on public or node ports, privileged pods and host namespaces.',
     why: 'A database or admin console on a public load balancer is found by scanners within hours; a privileged or host-namespace pod turns one compromised container into a compromised node; switching off a chart\'s NetworkPolicy lets every pod in the cluster talk to it.',
     fix: 'Keep network policies on; serve databases and consoles on `ClusterIP` (or restrict `loadBalancerSourceRanges` / use an internal load balancer); drop `privileged`, `hostNetwork`, `hostPID` and `hostIPC` unless the workload is a node agent that needs them.',
-    allow: 'Add `# iac-guard-ignore helm-exposure: <reason>` above the key, or an `allow` entry with the values path (e.g. `resource: "primary.service.type"`) in `.iac-guard.yml`. A chart\'s own default is reported as a warning, an override as an error; a NetworkPolicy that is off by the chart\'s default is not reported.',
+    allow: 'Add `# iac-guard-ignore helm-exposure: <reason>` above the key, or an `allow` entry with the values path (e.g. `resource: "primary.service.type"`) in `.iac-guard.yml`. A chart\'s own default is reported as a warning, an override as an error; a NetworkPolicy that is off by the chart\'s default is not reported, and one switched off in values whose chart is not in the scan is a warning.',
   },
   messages,
   check: {
@@ -55,13 +57,16 @@ export default defineRule<MessageId, Options>({
       for (const e of release.walk()) {
         if (e.kind !== 'scalar' || !release.isEnabled(e.path)) continue;
         const key = last(e);
-        const report = (messageId: MessageId, data: Record<string, string> = {}) =>
-          ctx.report({ messageId, data: { where: release.describe(e), ...data }, at: e.location, path: e.pathText, severity: severityOf(e) });
+        const report = (messageId: MessageId, data: Record<string, string> = {}, severity = severityOf(e)) =>
+          ctx.report({ messageId, data: { where: release.describe(e), ...data }, at: e.location, path: e.pathText, severity });
 
         if (key === 'enabled' && e.value === false && isNetworkPolicy(parentKey(e))) {
           // Most charts ship their NetworkPolicy off; only a deliberate override of a policy the
-          // chart offers (its values.yaml has the key) is a finding.
-          if (e.setBy === 'override' && release.chartDefault(e.path) !== undefined) report('networkPolicyOff');
+          // chart offers (its values.yaml has the key) is a finding. With the chart out of sight,
+          // writing `enabled: false` is taken as switching off what the chart offers.
+          // Most charts ship it off, so with the chart unseen this is as likely the default as a change: a warning.
+          if (e.setBy === 'override' && !release.chartKnown) report('networkPolicyOffChartUnseen', {}, 'warning');
+          else if (e.setBy === 'override' && release.chartDefault(e.path) !== undefined) report('networkPolicyOff');
         } else if (key === 'type' && (e.value === 'LoadBalancer' || e.value === 'NodePort') && isServiceKey(parentKey(e))) {
           checkService(release, e, report);
         } else if (key === 'privileged' && e.value === true && isSecurityContext(parentKey(e))) {
