@@ -13,6 +13,7 @@ import diffReaddressed from './diff/diff-readdressed/rule.js';
 import helmBackupsDisabled from './helm/helm-backups-disabled/rule.js';
 import helmExposure from './helm/helm-exposure/rule.js';
 import helmMemoryLimit from './helm/helm-memory-limit/rule.js';
+import helmValuesUnread from './helm/helm-values-unread/rule.js';
 import suppressionExpired from './meta/suppression-expired/rule.js';
 import suppressionInvalid from './meta/suppression-invalid/rule.js';
 import planEnvironmentMismatch from './plan/plan-environment-mismatch/rule.js';
@@ -47,6 +48,7 @@ export const BUILTIN_RULES: AnyRule[] = [
   helmBackupsDisabled,
   helmExposure,
   helmMemoryLimit,
+  helmValuesUnread,
   suppressionExpired,
   suppressionInvalid,
   planEnvironmentMismatch,
@@ -83,6 +85,7 @@ export const RULE_FOLDERS: Record<string, string> = {
   'helm-backups-disabled': 'helm/helm-backups-disabled',
   'helm-exposure': 'helm/helm-exposure',
   'helm-memory-limit': 'helm/helm-memory-limit',
+  'helm-values-unread': 'helm/helm-values-unread',
   'suppression-expired': 'meta/suppression-expired',
   'suppression-invalid': 'meta/suppression-invalid',
   'plan-environment-mismatch': 'plan/plan-environment-mismatch',

@@ -6,6 +6,8 @@ import type { BaseModel } from '../core/source.js';
 import { formatMessage, type AnyRule, type RuleContext } from '../rule-api/rule.js';
 import type { FileError, Finding, InputKind, Severity } from '../core/types.js';
 import type { ResourceTypeTable } from '../knowledge/resource-types.js';
+import { helmReleasesOf } from '../model/terraform-helm.js';
+import type { TerraformModule } from '../model/terraform.js';
 
 /** What every rule context of one run shares. */
 /** A rule switched on for this run, with its severity and options after config. */
@@ -58,8 +60,18 @@ export function ruleContext(a: ActiveRule, settings: CheckSettings, findings: Fi
   };
 }
 
-/** Runs the rule's handler for the model's kind, if it has one; a throw becomes a file error. */
+/**
+ * Runs the rule's handler for the model's kind, if it has one; a throw becomes a file error. A
+ * Terraform module's `helm_release` resources are Helm releases too: Helm handlers run on them.
+ */
 export function checkModel(a: ActiveRule, model: BaseModel & { kind: InputKind }, settings: CheckSettings, out: RuleOutput): void {
+  runHandler(a, model, settings, out);
+  if (model.kind === 'terraform' && a.rule.check.helm) {
+    for (const release of helmReleasesOf(model as TerraformModule)) runHandler(a, release, settings, out);
+  }
+}
+
+function runHandler(a: ActiveRule, model: BaseModel & { kind: InputKind }, settings: CheckSettings, out: RuleOutput): void {
   const handler = a.rule.check[model.kind] as ((model: BaseModel, ctx: RuleContext<string, object>) => void) | undefined;
   if (!handler) return;
   const fail = (e: unknown) => out.errors.push({ file: model.files[0] ?? '?', message: `rule ${a.rule.id} failed: ${errMessage(e)}` });

@@ -15,6 +15,7 @@ import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile 
 import type { FileError, Severity } from '../core/types.js';
 import { cliEntry } from '../core/entry.js';
 import type { ProjectInputs } from '../model/index.js';
+import { helmReleasesOf } from '../model/terraform-helm.js';
 import { terraformAdapter } from '../model/terraform.js';
 import { BUILTIN_RULES } from '../../rules/index.js';
 
@@ -81,6 +82,7 @@ export interface WorkerJob {
 export async function checkGroup(group: InputGroup, active: ActiveRule[], load: LoadOptions, settings: CheckSettings): Promise<GroupOutcome> {
   try {
     const model = await terraformAdapter.load(group as InputGroup<'terraform'>, load);
+    helmReleasesOf(model); // reads the values its helm_release resources deploy: they are its files
     const files = model.files;
     const byRule: Record<number, RuleOutput> = {};
     active.forEach((a, i) => {

@@ -17,6 +17,7 @@ import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity, Skip
 import { linkPlansToSources } from './plan-sources.js';
 import { ADAPTERS, type PlanModel, type TerraformModule, type ProjectInputs, type ScannedKind } from '../model/index.js';
 import { convertBinaryPlan } from '../parsers/binary-plan.js';
+import { helmReleasesOf } from '../model/terraform-helm.js';
 import { ResourceTypeTable } from '../knowledge/resource-types.js';
 
 export interface RunOptions {
@@ -188,6 +189,12 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     try {
       groups = adapter.group(kindFiles, opts.load);
       if (opts.select) groups = groups.filter((g) => opts.select!.group(g));
+      // Values a helm_release (or helmfile) already deploys are checked as part of that release,
+      // with what it sets over them; on their own they would be judged without it.
+      if (kind === 'helm') {
+        const deployed = new Set(files);
+        groups = groups.filter((g) => !g.files.every((f) => deployed.has(f.path)));
+      }
     } catch (e) {
       errors.push(toFileError(e, kindFiles[0]!.path));
       continue;
@@ -210,6 +217,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       opts.onProgress?.('parse', models.length, groups.length);
       try {
         const model = (await adapter.load(group, opts.load)) as AnyModel;
+        // Read the values its helm_release resources deploy now, so they count as this module's files.
+        if (model.kind === 'terraform') helmReleasesOf(model as TerraformModule);
         models.push(model);
         files.push(...model.files);
       } catch (e) {

@@ -95,6 +95,20 @@ export interface ReleaseParts {
   /** Merged over it in order: `--values` files, an environment overlay, Terraform `values` and `set`. */
   overrides: ValuesLayer[];
   overlay?: string;
+  /** What deploys these values when it is not a chart folder: `helm_release.db`, `helmfile release web`. */
+  deployedBy?: string;
+  /** Values the release is given that could not be read. */
+  unreadValues?: UnreadValues[];
+}
+
+/** Values a release is given that could not be read: a variable with no value, a template. */
+export interface UnreadValues {
+  at: Location;
+  /** `values[1]` as written, or "a `set` entry". */
+  what: string;
+  why: string;
+  /** What makes it readable. */
+  fix: string;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -120,10 +134,15 @@ export class HelmRelease implements BaseModel {
   readonly chartKnown: boolean;
   /** The environment overlay this release was built for (`values-prod.yaml`), if any. */
   readonly overlay: string | undefined;
+  /** What deploys these values when it is not a chart folder (`helm_release.db`). */
+  readonly deployedBy: string | undefined;
+  readonly unreadValues: readonly UnreadValues[];
 
   constructor(parts: ReleaseParts) {
     const { chart, chartYaml, chartValues, overrides } = parts;
     this.chart = chart;
+    this.deployedBy = parts.deployedBy;
+    this.unreadValues = parts.unreadValues ?? [];
     this.chartKnown = parts.chartKnown;
     this.overlay = parts.overlay;
     this.files = [...new Set([...(chartValues ? [chartValues.file.path] : []), ...overrides.flatMap((o) => (o.file ? [o.file] : [])), ...(chartYaml ? [chart.file] : [])])];
@@ -142,7 +161,8 @@ export class HelmRelease implements BaseModel {
   describe(entry: HelmEntry): string {
     const key = `\`${entry.pathText}\``;
     if (entry.setBy === 'chart') return `${key} (${basename(entry.location.file)} of chart ${this.chart.name})`;
-    return `${key} (set in ${basename(entry.location.file)}${this.chart.name ? ` for chart ${this.chart.name}` : ''})`;
+    const by = this.deployedBy ? ` of ${this.deployedBy}` : '';
+    return `${key} (set in ${basename(entry.location.file)}${by}${this.chart.name ? ` for chart ${this.chart.name}` : ''})`;
   }
 
   /**
@@ -426,7 +446,7 @@ export function helmValuesReason(file: SourceFile, options?: Pick<LoadOptions, '
   return undefined;
 }
 
-function parseChart(yaml: YamlFile, folder: string): ChartInfo {
+export function parseChart(yaml: YamlFile, folder: string): ChartInfo {
   const raw = yaml.value;
   if (raw !== null && raw !== undefined && !isPlainObject(raw)) {
     throw new ParseError(yaml.file.path, 'Chart.yaml must be a mapping (name, version, appVersion, ...)', 1, 1);

@@ -1,5 +1,5 @@
 // Terraform handler of image-unpinned: container images in docker, kubernetes, Cloud Run, Azure
-// and ECS resources, Lambda image URIs, and helm_release `set` values for image tags.
+// and ECS resources, Lambda image URIs. helm_release values are Helm values: the helm handler sees them.
 import type { Handler } from '../../../src/rule-api/rule.js';
 import type { Location } from '../../../src/core/types.js';
 import { hasUnresolvedVariable, parseImage } from '../../../src/knowledge/images.js';
@@ -106,36 +106,10 @@ function ecsImages(r: Resource, out: ImageUse[]): void {
   }
 }
 
-/** helm_release `set { name = "image.tag" value = "latest" }` (blocks or the v3 list form). */
-function helmImages(r: Resource, out: ImageUse[]): void {
-  const sets: { name: string; value: Attribute | undefined }[] = [];
-  for (const b of r.blocks('set')) {
-    const name = b.attr('name')?.value();
-    if (typeof name === 'string') sets.push({ name, value: b.attr('value') });
-  }
-  const repository = (prefix: string) => {
-    const repo = sets.find((s) => s.name === `${prefix}.repository` || s.name === `${prefix}.name`)?.value?.value();
-    return typeof repo === 'string' ? repo : prefix;
-  };
-  for (const s of sets) {
-    if (!s.value) continue;
-    const v = s.value.value();
-    if (typeof v !== 'string') continue;
-    const value = s.value;
-    const tagOf = /^(.*\bimage)\.tag$/i.exec(s.name);
-    if (tagOf) {
-      out.push({ image: `${repository(tagOf[1]!)}:${v}`, path: `set ${s.name}`, at: () => value.location });
-    } else if (/(^|\.)image$/i.test(s.name) && /[:@]/.test(v)) {
-      out.push({ image: v, path: `set ${s.name}`, at: () => value.location });
-    }
-  }
-}
-
 function imagesOf(r: Resource, out: ImageUse[]): void {
   const top = TOP_LEVEL[r.resourceType];
   if (top) fromAttribute(r.attr(top), top, out);
   if (r.resourceType === 'aws_ecs_task_definition') ecsImages(r, out);
-  else if (r.resourceType === 'helm_release') helmImages(r, out);
   else if (CONTAINER_TYPES.test(r.resourceType)) walkContainers(r, [], out);
 }
 
