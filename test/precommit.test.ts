@@ -89,6 +89,8 @@ resource "google_kms_crypto_key" "archive" {
 }
 `;
 
+const PROD_VALUES = (tag: string, networkPolicy: string) => `replicaCount: 3\nimage:\n  tag: ${tag}\nnetworkPolicy:\n  enabled: ${networkPolicy}\n`;
+
 const VARIABLES = 'variable "infra_region" {\n  type    = string\n  default = "us-central1"\n}\n';
 
 function commit(dir: string, message: string): { code: number; output: string } {
@@ -98,7 +100,7 @@ function commit(dir: string, message: string): { code: number; output: string } 
 
 describe('pre-commit hooks from .pre-commit-hooks.yaml', () => {
   it.skipIf(!hasPreCommit)(
-    'pass a harmless commit, refuse the key ring swap with the finding',
+    'pass harmless commits, refuse the key ring swap and a values file kept apart from its chart, with the findings',
     () => {
       const hooks = hookRepository();
       const project = tempDir('iac-guard-pre-commit-project-');
@@ -109,6 +111,10 @@ describe('pre-commit hooks from .pre-commit-hooks.yaml', () => {
         'infra/variables.tf': VARIABLES,
         // Never staged again below, so the scan hook, which only gets staged files, never reads it.
         'legacy/docker-compose.yml': 'services: [this is not a compose file\n',
+        // A chart in one folder, the values that deploy it in another (the common layout).
+        'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\n',
+        'charts/app/values.yaml': 'image:\n  repository: ghcr.io/acme/app\n  tag: 1.4.0\nnetworkPolicy:\n  enabled: true\n',
+        'deploy/prod/values.yaml': PROD_VALUES('1.4.2', 'true'),
       });
       git(project, 'add', '-A');
       git(project, 'commit', '-q', '--no-verify', '-m', 'before the hooks');
@@ -134,6 +140,27 @@ describe('pre-commit hooks from .pre-commit-hooks.yaml', () => {
         'google_kms_key_ring.logs will be replaced (location "global" → var.infra_region = "us-central1"): terraform destroys this key container and creates a new, empty one; crypto key google_kms_crypto_key.archive under it will be destroyed',
       );
       expect(git(project, 'rev-parse', 'HEAD')).toBe(before);
+      git(project, 'reset', '-q');
+      git(project, 'checkout', '--', 'infra/main.tf');
+
+      // Helm values kept apart from their chart: the staged file alone is checked as values.
+      write(project, { 'deploy/prod/values.yaml': PROD_VALUES('1.4.3', 'true') });
+      git(project, 'add', 'deploy/prod/values.yaml');
+      const bump = commit(project, 'app 1.4.3');
+      expect(bump.output).toMatch(/^iac-guard\.+Passed$/m);
+      expect(bump.code).toBe(0);
+      const afterBump = git(project, 'rev-parse', 'HEAD');
+
+      write(project, { 'deploy/prod/values.yaml': PROD_VALUES('latest', 'false') });
+      git(project, 'add', 'deploy/prod/values.yaml');
+      const loose = commit(project, 'follow latest, drop the network policy');
+      expect(loose.code).not.toBe(0);
+      expect(loose.output).toMatch(/^iac-guard\.+Failed$/m);
+      expect(loose.output).toContain('error    image-unpinned  deploy/prod/values.yaml:3:3  image.tag');
+      expect(loose.output).toContain('warning  helm-exposure  deploy/prod/values.yaml:5:3  networkPolicy.enabled');
+      expect(loose.output).toContain('0 files not understood');
+      expect(loose.output).not.toContain('Files not understood');
+      expect(git(project, 'rev-parse', 'HEAD')).toBe(afterBump);
     },
     600_000,
   );

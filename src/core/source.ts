@@ -65,6 +65,8 @@ export interface InputGroup<K extends InputKind = InputKind> {
   kind: K;
   /** Files in the group, main file first. */
   files: SourceFile[];
+  /** Which model of the main file this group is, when one file holds several (helmfile releases). */
+  part?: number;
 }
 
 /** Every model carries these, whatever its kind. */

@@ -1,20 +1,15 @@
-// Helm values: what a chart would be rendered with. One release per chart folder and values
-// chain: the chart's values.yaml, then either `--values` files (in order) or one environment
-// overlay found beside it (`values-prod.yaml`). Overlays are alternatives (prod OR staging), so
-// each is merged on its own: merging them together would let staging hide what prod sets.
-import { existsSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { minimatch } from 'minimatch';
+// Helm values: what a chart would be rendered with. A release is the chart's values.yaml (when
+// the chart is known) with layers merged over it in order: `--values` files or one environment
+// overlay (`values-prod.yaml`; overlays are alternatives, prod OR staging, so each is merged on its
+// own), or what a helm_release or helmfile release sets. Files become releases in helm-adapter.ts.
+import { basename } from 'node:path';
 import { isScalar } from 'yaml';
-import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile } from '../core/source.js';
-import type { InputAdapter } from './adapter.js';
+import type { BaseModel, InlineSuppression } from '../core/source.js';
 import { ParseError } from '../core/errors.js';
-import { displayPath, readReferencedFile } from '../core/read.js';
 import type { Location } from '../core/types.js';
-import { parseYaml, rangeOf, type YamlFile } from '../parsers/yaml.js';
+import { rangeOf, type YamlFile } from '../parsers/yaml.js';
 import { mergeValues, plainValue, valuesTree, type ValueNode } from '../parsers/helm-values.js';
 import { nameMatches, sectionNamed } from '../knowledge/helm-workloads.js';
-import { COMPOSE_FILE_NAME, valuesNameReason } from '../knowledge/file-names.js';
 import { DIGEST_KEYS, hasUnresolvedVariable, normaliseDigest, parseImage, type ImageRef } from '../knowledge/images.js';
 
 export type HelmPath = readonly (string | number)[];
@@ -324,6 +319,8 @@ export class HelmRelease implements BaseModel {
     let repository = typeof m.repository === 'string' ? m.repository : undefined;
     if (repository !== undefined && !namedImage && !hasImageParts) return undefined;
     if (repository === undefined && namedImage && hasImageParts && typeof m.image === 'string') repository = m.image;
+    // Values for a chart out of sight often set only the tag: the repository is the chart's default.
+    if (repository === undefined && !this.chartKnown && namedImage && typeof m.tag === 'string' && m.tag !== '') repository = `<${e.pathText}.repository from the chart>`;
     if (repository === undefined || /:\/\/|^git@/.test(repository)) return undefined;
     // cert-manager style: an empty repository is built from the registry and `name`.
     if (!repository && typeof m.name === 'string') repository = m.name;
@@ -410,41 +407,7 @@ export function pathText(path: HelmPath): string {
   return out;
 }
 
-// ---- adapter ----
-
-const CHART_FILE = /^Chart\.ya?ml$/;
-const BASE_VALUES = ['values.yaml', 'values.yml'];
-/** Sub-folders of a chart whose values files are overlays of it: chart-testing's ci/, values/. */
-const CHART_SUBFOLDERS = /^(ci|values)$/i;
-
-const chartFileIn = (dir: string) => ['Chart.yaml', 'Chart.yml'].map((n) => join(dir, n)).find((p) => existsSync(p));
-
-/**
- * The chart folder a values file belongs to: its own folder when a Chart.yaml is there, the
- * parent for `ci/*-values.yaml` and `values/*.yaml` of a chart; undefined for loose values.
- */
-export function chartFolderOf(absPath: string): string | undefined {
-  const dir = dirname(absPath);
-  if (chartFileIn(dir)) return dir;
-  if (CHART_SUBFOLDERS.test(basename(dir)) && chartFileIn(dirname(dir))) return dirname(dir);
-  return undefined;
-}
-
-/** Why a YAML file is read as Helm values (for --verbose), or undefined when it is not. */
-export function helmValuesReason(file: SourceFile, options?: Pick<LoadOptions, 'helmValuesFiles'>): string | undefined {
-  if (file.absPath === '-') return undefined;
-  const name = basename(file.absPath);
-  if (CHART_FILE.test(name)) return 'a chart\'s Chart.yaml';
-  if (COMPOSE_FILE_NAME.test(name)) return undefined;
-  const chart = chartFolderOf(file.absPath);
-  const byName = valuesNameReason(file.absPath);
-  if (byName) return chart ? `${byName}, ${chart === dirname(file.absPath) ? 'beside its chart\'s Chart.yaml' : `in the ${basename(dirname(file.absPath))}/ folder of a chart`}` : `${byName}, with no chart beside it: checked on its own`;
-  const declared = options?.helmValuesFiles;
-  if (declared && declared.globs.some((g) => minimatch(relative(declared.base, file.absPath).split(sep).join('/'), g, { dot: true }))) {
-    return 'listed in helm.values-files of .iac-guard.yml';
-  }
-  return undefined;
-}
+// ---- Chart.yaml ----
 
 export function parseChart(yaml: YamlFile, folder: string): ChartInfo {
   const raw = yaml.value;
@@ -473,94 +436,3 @@ export function parseChart(yaml: YamlFile, folder: string): ChartInfo {
     dependencies,
   };
 }
-
-/** Reads a file the user did not name but the release needs (Chart.yaml, values.yaml, --values). */
-function readExtra(absPath: string, display: string): SourceFile {
-  // Regular files only and size-capped: `--values /dev/zero` or a pipe must not hang or fill memory.
-  const read = readReferencedFile(absPath);
-  if (read.text === undefined) throw new ParseError(display, `cannot read file: ${read.error}`);
-  return { path: display, absPath, text: read.text };
-}
-
-/** The name and file of a release whose chart is not in the scan. */
-const unknownChart = (file: string, name = ''): ChartInfo => ({ file, name, keywords: [], dependencies: [] });
-
-export const helmAdapter: InputAdapter<'helm', HelmRelease> = {
-  kind: 'helm',
-
-  claims(file, options) {
-    return helmValuesReason(file, options) !== undefined;
-  },
-
-  reason(file, options) {
-    return `Helm values: ${helmValuesReason(file, options) ?? 'claimed'}`;
-  },
-
-  /**
-   * One group per release: per chart folder, values.yaml with the `--values` files, and
-   * values.yaml with each overlay beside it (or in its ci/ or values/ folder) that was not given
-   * with `--values`. A values file with no chart is a release of its own; `--values` files given
-   * with no chart in the run are one release, merged in order.
-   */
-  group(files, options) {
-    const extraAbs = new Set(options.helmValues.map((p) => resolve(options.cwd, p)));
-    const byChart = new Map<string, SourceFile[]>();
-    const loose: SourceFile[] = [];
-    for (const f of files) {
-      const chart = chartFolderOf(f.absPath);
-      if (chart) byChart.set(chart, [...(byChart.get(chart) ?? []), f]);
-      else loose.push(f);
-    }
-    const groups: InputGroup<'helm'>[] = [];
-    for (const chartFiles of byChart.values()) {
-      const sorted = [...chartFiles].sort((a, b) => rank(a) - rank(b) || (a.absPath < b.absPath ? -1 : 1));
-      const fixed = sorted.filter((f) => rank(f) !== 1 || extraAbs.has(f.absPath));
-      const overlays = sorted.filter((f) => !fixed.includes(f));
-      if (!overlays.length || extraAbs.size) groups.push({ kind: 'helm', files: fixed });
-      for (const o of overlays) groups.push({ kind: 'helm', files: [...fixed.filter((f) => !extraAbs.has(f.absPath)), o].sort((a, b) => rank(a) - rank(b)) });
-    }
-    // `--values` files merge over the chart when there is one; with none, they are one release.
-    const mergedExtras = loose.filter((f) => extraAbs.has(f.absPath));
-    if (mergedExtras.length && !byChart.size) {
-      const order = [...extraAbs];
-      groups.push({ kind: 'helm', files: mergedExtras.sort((a, b) => order.indexOf(a.absPath) - order.indexOf(b.absPath)) });
-    }
-    for (const f of loose) if (!extraAbs.has(f.absPath)) groups.push({ kind: 'helm', files: [f] });
-    return groups;
-  },
-
-  load(group, options) {
-    const first = group.files[0]!;
-    const folder = chartFolderOf(first.absPath);
-    if (!folder) {
-      // Values with no chart in the scan: checked as they are, the chart's defaults unknown.
-      return new HelmRelease({ chart: unknownChart(first.path), chartKnown: false, overrides: group.files.map((f) => yamlLayer(parseYaml(f))) });
-    }
-    const named = new Map(group.files.map((f) => [f.absPath, f]));
-    const read = (abs: string) => parseYaml(named.get(abs) ?? readExtra(abs, displayPath(abs, options.cwd)));
-
-    const chartAbs = chartFileIn(folder)!;
-    const chartYaml = read(chartAbs);
-    const baseAbs = BASE_VALUES.map((n) => join(folder, n)).find((p) => named.has(p) || existsSync(p));
-    const chartValues = baseAbs ? read(baseAbs) : undefined;
-    const extraAbs = options.helmValues.map((p) => resolve(options.cwd, p));
-    const overlay = group.files.find((f) => rank(f) === 1 && !extraAbs.includes(f.absPath));
-
-    const overrides = overlay ? [parseYaml(overlay)] : extraAbs.map((abs) => read(abs));
-    return new HelmRelease({
-      chart: parseChart(chartYaml, folder),
-      chartKnown: true,
-      chartYaml,
-      ...(chartValues ? { chartValues } : {}),
-      overrides: overrides.map(yamlLayer),
-      ...(overlay ? { overlay: basename(overlay.absPath) } : {}),
-    });
-  },
-};
-
-/** values.yaml first (errors about the release are reported on it), overlays, Chart.yaml last. */
-const rank = (f: SourceFile) => {
-  const name = basename(f.absPath);
-  if (CHART_FILE.test(name)) return 2;
-  return BASE_VALUES.includes(name) && chartFileIn(dirname(f.absPath)) ? 0 : 1;
-};

@@ -4,7 +4,8 @@ import type { InputAdapter } from './adapter.js';
 import { type PlanModel, planAdapter } from './plan.js';
 import { type TerraformModule, terraformAdapter } from './terraform.js';
 import { type ComposeProject, composeAdapter } from './compose.js';
-import { type HelmRelease, helmAdapter } from './helm.js';
+import type { HelmRelease } from './helm.js';
+import { helmAdapter } from './helm-adapter.js';
 import type { DiffModel } from './diff.js';
 
 export type { PlanModel, TerraformModule, ComposeProject, HelmRelease, DiffModel };

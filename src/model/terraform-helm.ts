@@ -9,7 +9,7 @@ import { ParseError } from '../core/errors.js';
 import type { Location } from '../core/types.js';
 import type { Expr } from '../parsers/hcl-ast.js';
 import { isUnknown, type Value } from '../parsers/hcl-eval.js';
-import { valuesTree, type ValueNode, type ValueOrigin } from '../parsers/helm-values.js';
+import { setPath, setTree, valuesTree, type ValueNode, type ValueOrigin } from '../parsers/helm-values.js';
 import { parseYaml, type YamlFile } from '../parsers/yaml.js';
 import { whyNotRead } from '../core/read.js';
 import { HelmRelease, parseChart, yamlLayer, type ChartInfo, type UnreadValues, type ValuesLayer } from './helm.js';
@@ -189,14 +189,7 @@ function setEntry(
   return {
     tree: (layer) => {
       const origin: ValueOrigin = { layer, key: null, node: null, written };
-      let node: ValueNode = value ? leafOf(value, typed, origin) : { kind: 'scalar', value: null, origin };
-      for (let i = steps.length - 1; i >= 0; i--) {
-        const step = steps[i]!;
-        node = typeof step === 'number'
-          ? { kind: 'list', items: [...Array<ValueNode>(step).fill({ kind: 'scalar', value: null, origin }), node], origin }
-          : { kind: 'map', entries: new Map([[step, node]]), origin };
-      }
-      return node;
+      return setTree(steps, value ? leafOf(value, typed, origin) : { kind: 'scalar', value: null, origin }, origin);
     },
     file: at.location.file,
   };
@@ -212,29 +205,4 @@ function leafOf(value: Attribute, typed: boolean, origin: ValueOrigin): ValueNod
     return { kind: 'scalar', value: typedValue, origin: { ...origin, written: { ...origin.written!, text: v } } };
   }
   return { kind: 'scalar', value: v, origin: { ...origin, written: { ...origin.written!, text: scalarText(v) } } };
-}
-
-/** Helm's `--set` key syntax: `a.b[0].c`, `annotations.kubernetes\.io/name`. */
-export function setPath(name: string): (string | number)[] {
-  const out: (string | number)[] = [];
-  let current = '';
-  for (let i = 0; i < name.length; i++) {
-    const c = name[i]!;
-    if (c === '\\' && i + 1 < name.length) current += name[++i];
-    else if (c === '.') {
-      if (current) out.push(current);
-      current = '';
-    } else if (c === '[') {
-      const close = name.indexOf(']', i);
-      const index = close > i ? name.slice(i + 1, close) : '';
-      if (/^\d+$/.test(index)) {
-        if (current) out.push(current);
-        current = '';
-        out.push(Number(index));
-        i = close;
-      } else current += c;
-    } else current += c;
-  }
-  if (current) out.push(current);
-  return out;
 }

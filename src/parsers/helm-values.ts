@@ -115,3 +115,40 @@ export function plainValue(node: ValueNode): unknown {
       return node.value;
   }
 }
+
+/** Helm's `--set` key syntax: `a.b[0].c`, `annotations.kubernetes\.io/name`. */
+export function setPath(name: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  let current = '';
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i]!;
+    if (c === '\\' && i + 1 < name.length) current += name[++i];
+    else if (c === '.') {
+      if (current) out.push(current);
+      current = '';
+    } else if (c === '[') {
+      const close = name.indexOf(']', i);
+      const index = close > i ? name.slice(i + 1, close) : '';
+      if (/^\d+$/.test(index)) {
+        if (current) out.push(current);
+        current = '';
+        out.push(Number(index));
+        i = close;
+      } else current += c;
+    } else current += c;
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+/** The tree one `--set name=value` makes: nested maps (and lists for `[i]`) down to `leaf`. */
+export function setTree(path: readonly (string | number)[], leaf: ValueNode, origin: ValueOrigin): ValueNode {
+  let node = leaf;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const step = path[i]!;
+    node = typeof step === 'number'
+      ? { kind: 'list', items: [...Array<ValueNode>(step).fill({ kind: 'scalar', value: null, origin }), node], origin }
+      : { kind: 'map', entries: new Map([[step, node]]), origin };
+  }
+  return node;
+}
