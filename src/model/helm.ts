@@ -155,7 +155,7 @@ export class HelmRelease implements BaseModel {
    */
   describe(entry: HelmEntry): string {
     const key = `\`${entry.pathText}\``;
-    if (entry.setBy === 'chart') return `${key} (${basename(entry.location.file)} of chart ${this.chart.name})`;
+    if (entry.setBy === 'chart') return `${key} (a default in ${basename(entry.location.file)} of chart ${this.chart.name})`;
     const by = this.deployedBy ? ` of ${this.deployedBy}` : '';
     return `${key} (set in ${basename(entry.location.file)}${by}${this.chart.name ? ` for chart ${this.chart.name}` : ''})`;
   }

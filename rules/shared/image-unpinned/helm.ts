@@ -11,6 +11,7 @@ export const checkHelm: Handler<'helm', MessageId, Options> = (release, ctx) => 
     if (!verdict) continue;
     const at = image.tag ?? image.entry;
     const data = { where: release.describe(at), image: image.reference, tag: image.ref.tag ?? '', level: ctx.options.minimumPin };
-    ctx.report({ ...verdict, data, at: at.location, path: at.pathText });
+    // A chart's own default is upstream's choice, and the values that deploy it may override it: a warning.
+    ctx.report({ ...verdict, ...(at.setBy === 'chart' ? { severity: 'warning' as const } : {}), data, at: at.location, path: at.pathText });
   }
 };
