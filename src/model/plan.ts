@@ -371,6 +371,14 @@ export class PlanModel implements BaseModel {
     return { file: this.file.path, range: this.positions.range([change.list, change.ordinal, 'address'], JSON.stringify(change.address).length) };
   }
 
+  /**
+   * Where a finding about one attribute of a change belongs: the resource's .tf block when the
+   * sources are mapped, else the attribute's value in the plan (`change.after.<path>`).
+   */
+  atAttribute(change: ResourceChange, path: JsonPath, side: 'before' | 'after' = 'after'): Location {
+    return this.sourceLocator?.(change.address) ?? this.locatePath([change.list, change.ordinal, 'change', side, ...path]);
+  }
+
   /** A location for any value in the plan, by JSON path (e.g. `['variables', 'env', 'value']`). */
   locatePath(path: JsonPath): Location {
     const { start } = this.positions.range(path);

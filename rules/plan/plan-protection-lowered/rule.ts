@@ -6,6 +6,7 @@ import { formatPath, valueAt, type JsonPath, type ResourceChange } from '../../.
 const messages = {
   lowered: '{{address}} lowers {{what}} ({{attribute}}: {{change}}), so {{risk}}. Keep {{attribute}} at {{before}}, or allow this change deliberately with a reason.',
   removed: '{{address}} will be deleted, which turns off {{what}} (it was {{attribute}} = {{before}}), so {{risk}}. Keep the resource, or allow this deliberately with a reason.',
+  created: '{{address}} will be created {{state}} ({{attribute}} = {{after}}), so {{risk}}. {{fix}}, or allow this deliberately with a reason.',
 } as const;
 
 /** Concrete paths for a pattern like `settings.*.backup_configuration.*.enabled` in one value. */
@@ -46,6 +47,21 @@ function applies(p: Protection, type: string, types: ResourceTypeTable): boolean
   return true;
 }
 
+/** Protections a resource is created without: the same table, judged on the planned value. */
+function missingAtCreation(change: ResourceChange, types: ResourceTypeTable): Lowered[] {
+  const out: Lowered[] = [];
+  for (const protection of PROTECTIONS) {
+    const created = protection.created;
+    if (!created || !applies(protection, change.type, types)) continue;
+    if (created.unlessSet?.some((a) => change.valueAfter([a]) !== null && change.valueAfter([a]) !== undefined)) continue;
+    for (const path of expand(change.after, protection.path.split('.'))) {
+      if (change.isSensitive(path, 'after') || change.isUnknownAfter(path)) continue;
+      if (created.unsafe(change.valueAfter(path))) out.push({ protection, path });
+    }
+  }
+  return out;
+}
+
 interface Lowered {
   protection: Protection;
   path: JsonPath;
@@ -78,7 +94,7 @@ export default defineRule({
   severity: 'error',
   category: 'data-loss',
   docs: {
-    summary: 'A plan turns off deletion protection, backups, point-in-time recovery, versioning or a final snapshot, or shortens a retention period.',
+    summary: 'A plan turns off deletion protection, backups, point-in-time recovery, versioning or a final snapshot, or shortens a retention period; or creates a database with backups off, a key with the shortest deletion window, a secret or vault that can be destroyed at once.',
     why: 'These settings are what makes a mistake recoverable. Lowering them is rarely the goal of a change, and the damage shows only later: the next destroy goes through, or the backup you need was never taken or already expired.',
     fix: 'Keep the protective value. If it must come down (for a planned decommission), do it in its own reviewed change, after taking a final backup.',
     allow: 'Add an `allow` entry for `plan-protection-lowered` with the resource address, a reason and an `expires` date in `.iac-guard.yml`.',
@@ -86,6 +102,18 @@ export default defineRule({
   messages,
   check: {
     plan(model, ctx) {
+      for (const change of model.changes({ actions: ['create'] })) {
+        for (const { protection, path } of missingAtCreation(change, ctx.resourceTypes)) {
+          const attribute = formatPath(path);
+          ctx.report({
+            messageId: 'created',
+            data: { address: change.address, state: protection.created!.state, attribute, after: change.display(path, 'after'), risk: protection.created!.risk, fix: protection.created!.fix },
+            at: model.atAttribute(change, path),
+            resource: change.address,
+            severity: protection.created!.severity,
+          });
+        }
+      }
       for (const change of model.changes({ actions: ['update', 'replace', 'delete'] })) {
         for (const { protection, path } of loweredProtections(change, ctx.resourceTypes)) {
           const attribute = formatPath(path);
@@ -93,7 +121,7 @@ export default defineRule({
           ctx.report({
             messageId: change.isDelete ? 'removed' : 'lowered',
             data: { address: change.address, what: protection.what, attribute, change: change.displayChange(path), before, risk: protection.risk },
-            at: model.at(change),
+            at: change.isDelete ? model.at(change) : model.atAttribute(change, path),
             resource: change.address,
           });
         }
