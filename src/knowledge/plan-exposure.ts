@@ -74,7 +74,72 @@ export const INBOUND_RULES: Record<string, Extractor> = {
   azurerm_network_security_group: (v) => list(v.security_rule).flatMap(azureRule),
   digitalocean_firewall: (v) =>
     list(v.inbound_rule).map((r) => ({ protocol: String(r.protocol ?? ''), ports: parsePorts(strings(r.port_range)), sources: strings(r.source_addresses) })),
+  // A managed database's own allow-list: whatever it lets in reaches the database port.
+  digitalocean_database_firewall: (v) => [{ protocol: 'tcp', ports: ALL_PORTS, sources: list(v.rule).filter((r) => r.type === 'ip_addr').flatMap((r) => strings(r.value)) }],
+  alicloud_security_group_rule: (v) =>
+    v.type === 'egress' ? [] : [{ protocol: String(v.ip_protocol ?? 'all'), ports: slashPorts(v.port_range), sources: [...strings(v.cidr_ip), ...strings(v.ipv6_cidr_ip)] }],
+  hcloud_firewall: (v) =>
+    list(v.rule)
+      .filter((r) => r.direction !== 'out')
+      .map((r) => ({ protocol: String(r.protocol ?? ''), ports: parsePorts(strings(r.port)), sources: strings(r.source_ips) })),
+  linode_firewall: (v) =>
+    list(v.inbound)
+      .filter((r) => String(r.action ?? 'ACCEPT').toUpperCase() !== 'DROP')
+      .map((r) => ({ protocol: String(r.protocol ?? ''), ports: parsePorts(strings(r.ports).flatMap((p) => p.split(','))), sources: [...strings(r.ipv4), ...strings(r.ipv6)] })),
+  vultr_firewall_rule: (v) => [
+    {
+      protocol: String(v.protocol ?? ''),
+      ports: parsePorts(strings(v.port).map((p) => p.replace(':', '-'))),
+      sources: v.subnet_size === 0 || v.subnet_size === '0' ? [v.ip_type === 'v6' ? '::/0' : '0.0.0.0/0'] : [],
+    },
+  ],
+  openstack_networking_secgroup_rule_v2: (v) =>
+    v.direction === 'egress'
+      ? []
+      : [{ protocol: String(v.protocol ?? 'all'), ports: minMaxPorts(v.port_range_min, v.port_range_max), sources: strings(v.remote_ip_prefix ?? '0.0.0.0/0') }],
+  oci_core_security_list: (v) =>
+    list(v.ingress_security_rules).map((r) => ({ protocol: ociProtocol(r.protocol), ports: ociPorts(r), sources: strings(r.source) })),
+  oci_core_network_security_group_security_rule: (v) =>
+    String(v.direction ?? 'INGRESS').toUpperCase() === 'EGRESS' ? [] : [{ protocol: ociProtocol(v.protocol), ports: ociPorts(v), sources: strings(v.source) }],
+  // 0.0.0.0–255.255.255.255 lets every address in (0.0.0.0–0.0.0.0 means "Azure services" only).
+  azurerm_mssql_firewall_rule: azureIpRange,
+  azurerm_postgresql_firewall_rule: azureIpRange,
+  azurerm_postgresql_flexible_server_firewall_rule: azureIpRange,
+  azurerm_mysql_firewall_rule: azureIpRange,
+  azurerm_mysql_flexible_server_firewall_rule: azureIpRange,
+  azurerm_sql_firewall_rule: azureIpRange,
 };
+
+function azureIpRange(v: Record<string, unknown>): InboundRule[] {
+  const whole = v.start_ip_address === '0.0.0.0' && v.end_ip_address === '255.255.255.255';
+  return [{ protocol: 'tcp', ports: ALL_PORTS, sources: whole ? ['0.0.0.0/0'] : [] }];
+}
+
+/** Alibaba Cloud `port_range = "22/22"` (`-1/-1`: every port). */
+function slashPorts(v: unknown): [number, number][] {
+  const m = typeof v === 'string' ? /^(-?\d+)\/(-?\d+)$/.exec(v.trim()) : null;
+  if (!m || Number(m[1]) < 0) return ALL_PORTS;
+  return [[Number(m[1]), Number(m[2])]];
+}
+
+/** min/max port attributes; absent or unreadable: every port. */
+function minMaxPorts(min: unknown, max: unknown): [number, number][] {
+  if (typeof min !== 'number' || min <= 0) return ALL_PORTS;
+  return [[min, typeof max === 'number' ? max : min]];
+}
+
+/** OCI protocols are IANA numbers as strings: "6" TCP, "17" UDP, "1" ICMP, "all". */
+const ociProtocol = (p: unknown) => ({ '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' })[String(p)] ?? String(p ?? 'all');
+
+/** OCI `tcp_options`/`udp_options` { min, max } (or its destination_port_range); none: every port. */
+function ociPorts(r: Record<string, unknown>): [number, number][] {
+  const opts = [...list(r.tcp_options), ...list(r.udp_options)];
+  if (!opts.length) return ALL_PORTS;
+  return opts.flatMap((o) => {
+    const range = list(o.destination_port_range)[0] ?? o;
+    return minMaxPorts(range.min, range.max);
+  });
+}
 
 /** Deleting one of these removes a barrier (a deny rule, or the only firewall in front of something). */
 export function deletionOpens(type: string, before: Record<string, unknown>): string | undefined {
