@@ -59,3 +59,33 @@ export const POINTER_ATTRIBUTE =
 
 /** Maps whose values are settings handed to a program (environment variables, app settings). */
 export const SETTINGS_MAP = /^(environment|variables|env|environment_variables|app_settings|env_vars|parameters)$/i;
+
+/**
+ * Settings whose value says which environment a program talks to, beyond environment names:
+ * payment and API modes (`STRIPE_MODE = "live"`) and sandbox switches (`sandbox = true`).
+ */
+export const MODE_SETTING = /(^|_)mode$/i;
+const MODE_VALUES: Record<string, Environment> = { live: 'production', production: 'production', prod: 'production', test: 'test', sandbox: 'sandbox', staging: 'staging', development: 'development', dev: 'development' };
+/** Switches that are true in a sandbox or test setup: `sandbox`, `use_sandbox`, `test_mode`, `is_test`. */
+export const SANDBOX_SWITCH = /(^|_)(sandbox|use_sandbox|sandbox_mode|test_mode|testmode|is_test|dry_run)$/i;
+/** Switches that are true in production: `live_mode`, `is_live`, `production_mode`. */
+export const LIVE_SWITCH = /(^|_)(live_mode|livemode|is_live|production_mode|is_production)$/i;
+
+/** Build modes, not where a program points: NODE_ENV development → production is a fix. */
+export const BUILD_MODE_SETTING = /^(node_env|babel_env|webpack_env|build_env)$/i;
+
+/** The environment one setting points at by its key and value, when it says so clearly. */
+export function environmentOfSetting(key: string, raw: unknown): Environment | undefined {
+  // Environment variables carry switches as strings.
+  const value = raw === 'true' ? true : raw === 'false' ? false : raw;
+  if (typeof value === 'boolean') {
+    if (SANDBOX_SWITCH.test(key)) return value ? 'sandbox' : 'production';
+    if (LIVE_SWITCH.test(key)) return value ? 'production' : 'sandbox';
+    return undefined;
+  }
+  if (typeof value !== 'string') return undefined;
+  if (MODE_SETTING.test(key)) return MODE_VALUES[value.trim().toLowerCase()];
+  if (BUILD_MODE_SETTING.test(key)) return undefined;
+  if (/(^|_)(env|environment|stage|tier|environment_name)$/i.test(key)) return environmentOf(value);
+  return undefined;
+}

@@ -4,6 +4,8 @@ import {
   ENVIRONMENT_VARIABLE,
   environmentOf,
   environmentsIn,
+  environmentOfSetting,
+  BUILD_MODE_SETTING,
   POINTER_ATTRIBUTE,
   SETTINGS_MAP,
   TAG_ATTRIBUTES,
@@ -19,7 +21,55 @@ const messages = {
     'Variable `{{name}}` = {{value}} names {{other}}, but this plan is for {{env}} ({{evidence}}): mixing environments sends traffic, data or credentials to the wrong one. Set the {{env}} value (check defaults and .tfvars), or allow this deliberately.',
   provider:
     'Provider `{{provider}}` uses {{attribute}} = {{value}}, naming {{other}}, but this plan is for {{env}} ({{evidence}}): the changes would be applied with the wrong account or project. Use the {{env}} credentials.',
+  flipped:
+    '{{address}} changes {{setting}} from {{before}} to {{after}} in place: it stops talking to {{from}} and starts talking to {{to}} ({{consequence}}). If this is the intended switch, make it its own reviewed change; otherwise keep {{before}}.',
 } as const;
+
+/** Non-production environments: a switch from one of them to production is what the flip check looks for. */
+const NON_PRODUCTION = new Set<Environment>(['staging', 'development', 'test', 'sandbox']);
+
+interface Flip {
+  path: (string | number)[];
+  from: Environment;
+  to: Environment;
+}
+
+/**
+ * Settings an in-place update moves from one environment to another: a payment mode `test` →
+ * `live`, `sandbox = true` → `false`, `APP_ENV = staging` → `production`, an endpoint on a staging
+ * host replaced by a production one (or, inside production, the reverse). Tags only label.
+ */
+function flips(change: ResourceChange, planEnv: Environment | undefined): Flip[] {
+  const out: Flip[] = [];
+  const visit = (v: unknown, path: (string | number)[]) => {
+    if (Array.isArray(v)) return v.forEach((x, i) => visit(x, [...path, i]));
+    if (isObject(v)) {
+      for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
+      return;
+    }
+    if (!path.length || (typeof path[0] === 'string' && TAG_ATTRIBUTES.includes(path[0]))) return;
+    if (change.isSensitive(path, 'before') || change.isSensitive(path, 'after')) return;
+    const before = change.valueBefore(path);
+    if (before === v || before === undefined) return;
+    const key = String(path[path.length - 1]);
+    if (BUILD_MODE_SETTING.test(key)) return;
+    const parentKey = path.slice(0, -1).reverse().find((s): s is string => typeof s === 'string');
+    let from = environmentOfSetting(key, before);
+    let to = environmentOfSetting(key, v);
+    if ((!from || !to) && typeof before === 'string' && typeof v === 'string' && (POINTER_ATTRIBUTE.test(key) || (parentKey !== undefined && SETTINGS_MAP.test(parentKey)))) {
+      const a = environmentsIn(before);
+      const b = environmentsIn(v);
+      // One environment on each side, and not the same: the setting moved.
+      if (a.size === 1 && b.size === 1) [from, to] = [[...a][0], [...b][0]];
+    }
+    if (!from || !to || from === to) return;
+    const intoProduction = to === 'production' && NON_PRODUCTION.has(from);
+    const outOfProduction = from === 'production' && NON_PRODUCTION.has(to) && planEnv === 'production';
+    if (intoProduction || outOfProduction) out.push({ path, from, to });
+  };
+  visit(change.after, []);
+  return out;
+}
 
 interface PlanEnvironment {
   env: Environment;
@@ -110,7 +160,7 @@ export default defineRule({
   severity: 'warning',
   category: 'configuration',
   docs: {
-    summary: 'A plan for one environment sets names, endpoints, tags or credentials of another (staging inside production, or the reverse).',
+    summary: 'A plan for one environment sets names, endpoints, tags or credentials of another (staging inside production, or the reverse), or switches a setting in place from a test or staging value to a live one.',
     why: 'Copy-pasted or defaulted values cross environments quietly: a production service reading a staging database, staging credentials left as a default inside production, a staging job writing to a production bucket. The plan applies cleanly and the damage shows up later.',
     fix: 'Give the value for this plan\'s environment (check variable defaults and the .tfvars used). The plan\'s environment is taken from an `env`/`environment` variable or, failing that, from the environment tags most resources carry.',
     allow: 'For something shared across environments on purpose, add an `allow` entry for `plan-environment-mismatch` with its address and a reason in `.iac-guard.yml`.',
@@ -119,11 +169,34 @@ export default defineRule({
   check: {
     plan(model, ctx) {
       const planEnv = planEnvironment(model);
+      // A setting that flipped is reported once, as the flip (it says what it was before).
+      const flipped = new Set<string>();
+      for (const change of model.changes({ actions: ['update'] })) {
+        for (const flip of flips(change, planEnv?.env)) {
+          flipped.add(`${change.address}\0${formatPath(flip.path)}`);
+          const secret = SECRET_NAME.test(String(flip.path[flip.path.length - 1]));
+          ctx.report({
+            messageId: 'flipped',
+            data: {
+              address: change.address,
+              setting: formatPath(flip.path),
+              before: secret ? SENSITIVE : change.display(flip.path, 'before'),
+              after: secret ? SENSITIVE : change.display(flip.path, 'after'),
+              from: flip.from,
+              to: flip.to,
+              consequence: flip.to === 'production' ? 'from the next request on it acts on production systems and data' : 'this production resource would use a system that is not production',
+            },
+            at: model.atAttribute(change, flip.path),
+            resource: change.address,
+            severity: 'error',
+          });
+        }
+      }
       if (!planEnv) return;
       const { env, evidence } = planEnv;
 
       for (const change of model.changes({ actions: ['create', 'update', 'replace'] })) {
-        const settings = foreignSettings(change, env);
+        const settings = foreignSettings(change, env).filter((st) => !flipped.has(`${change.address}\0${formatPath(st.path)}`));
         if (!settings.length) continue;
         const shown = settings
           .slice(0, MAX_SETTINGS)
