@@ -22,6 +22,7 @@ import planKeyContainerReplaced from './plan/plan-key-container-replaced/rule.js
 import planKeyDestroyed from './plan/plan-key-destroyed/rule.js';
 import planProtectionLowered from './plan/plan-protection-lowered/rule.js';
 import planStatefulDestroyed from './plan/plan-stateful-destroyed/rule.js';
+import planTrafficMoved from './plan/plan-traffic-moved/rule.js';
 import certificateExpiry from './shared/certificate-expiry/rule.js';
 import fileNotRead from './shared/file-not-read/rule.js';
 import imageUnpinned from './shared/image-unpinned/rule.js';
@@ -57,6 +58,7 @@ export const BUILTIN_RULES: AnyRule[] = [
   planKeyDestroyed,
   planProtectionLowered,
   planStatefulDestroyed,
+  planTrafficMoved,
   certificateExpiry,
   fileNotRead,
   imageUnpinned,
@@ -94,6 +96,7 @@ export const RULE_FOLDERS: Record<string, string> = {
   'plan-key-destroyed': 'plan/plan-key-destroyed',
   'plan-protection-lowered': 'plan/plan-protection-lowered',
   'plan-stateful-destroyed': 'plan/plan-stateful-destroyed',
+  'plan-traffic-moved': 'plan/plan-traffic-moved',
   'certificate-expiry': 'shared/certificate-expiry',
   'file-not-read': 'shared/file-not-read',
   'image-unpinned': 'shared/image-unpinned',
