@@ -15,6 +15,8 @@ const messages = {
     '{{address}} lets the whole internet ({{source}}) reach every {{protocol}}port of what it protects, so databases, SSH and admin APIs behind it are all exposed. Limit {{attribute}} to the addresses that need access and open only the ports you serve.',
   sensitivePorts:
     '{{address}} lets the whole internet ({{source}}) reach {{ports}}; exposed admin and database ports are found by scanners within minutes and attacked. Limit {{attribute}} to your VPN or office ranges (or go through a bastion / IAP) instead of {{source}}.',
+  portsUnknown:
+    '{{address}} lets the whole internet ({{source}}) in on ports or a protocol that cannot be known without running terraform (a variable with no value?), so it may open SSH, RDP or a database to everyone. Give the value with --var or --var-file, or limit {{attribute}} to the addresses that need access.',
   disabledDeny:
     '{{address}} is a deny rule switched off with `disabled = true`, so the traffic it was written to block is let in. Remove `disabled = true`, or delete the rule if nothing needs blocking any more.',
 } as const;
@@ -96,10 +98,11 @@ function googleFirewall(r: Resource): Inbound[] {
   const ports: PortRange[] = [];
   for (const allow of r.blocks('allow')) {
     const protocol = lower(allow.attr('protocol')?.value());
-    if (protocol === undefined) return [];
+    // Not known without running terraform: the dangerous case, reported as unknown ports.
+    if (protocol === undefined) return [{ world, at, attribute: 'source_ranges', ports: undefined, protocol: '' }];
     if (PORTLESS.has(protocol)) continue;
     const p = ALL_PROTOCOLS.has(protocol) ? [ALL_PORTS] : portSpecs([allow.attr('ports')], true);
-    if (!p) return [];
+    if (!p) return [{ world, at, attribute: 'source_ranges', ports: undefined, protocol: '' }];
     ports.push(...p);
   }
   return [{ world, at, attribute: 'source_ranges', ports, protocol: '' }];
@@ -223,9 +226,14 @@ export default defineRule({
         }
         if (r.resourceType === 'google_compute_firewall' && r.attr('disabled')?.value() === true) continue;
         for (const rule of inboundRules(r)) {
-          if (!rule.ports?.length) continue;
           const source = [...new Set(rule.world)].join(', ');
           const base = { address: r.address, source, attribute: rule.attribute };
+          // Fail closed: open to the world on ports we cannot read is reported, not passed over.
+          if (rule.ports === undefined) {
+            ctx.report({ messageId: 'portsUnknown', data: base, at: rule.at, resource: r.address });
+            continue;
+          }
+          if (!rule.ports.length) continue;
           if (coversAllPorts(rule.ports)) {
             ctx.report({ messageId: 'allPorts', data: { ...base, protocol: rule.protocol ? `${rule.protocol.toUpperCase()} ` : '' }, at: rule.at, resource: r.address });
             continue;
