@@ -45,7 +45,7 @@ export function environmentsIn(value: string): Set<Environment> {
 export const ENVIRONMENT_VARIABLE = /^(env|environment|stage|tier|workspace|deployment_environment|app_env|env_name|environment_name)$/i;
 
 /** Tag and label keys that say which environment a resource belongs to. */
-export const ENVIRONMENT_TAG = /^(env|environment|stage|tier)$/i;
+export const ENVIRONMENT_TAG = /^(env|environment|stage|tier|workspace|tf_workspace|terraform_workspace)$/i;
 
 /** Tag/label maps on resources. */
 export const TAG_ATTRIBUTES = ['tags', 'labels', 'tags_all', 'default_tags'];

@@ -101,6 +101,19 @@ function planEnvironment(model: PlanModel): PlanEnvironment | undefined {
   }
   if (envs.size > 1) return undefined;
 
+  // Provider default_tags stamp every resource: `default_tags { tags = { Environment = "prod" } }`.
+  for (const [key, provider] of Object.entries(model.json.configuration?.provider_config ?? {})) {
+    const blocks = isObject(provider) && isObject(provider.expressions) ? provider.expressions.default_tags : undefined;
+    for (const block of Array.isArray(blocks) ? blocks : []) {
+      const tags = isObject(block) && isObject(block.tags) ? block.tags.constant_value : undefined;
+      if (!isObject(tags)) continue;
+      for (const [k, v] of Object.entries(tags)) {
+        const env = ENVIRONMENT_TAG.test(k) ? environmentOf(v) : undefined;
+        if (env) return { env, evidence: `provider ${key} default_tags ${k} = ${formatValue(v)}` };
+      }
+    }
+  }
+
   const counts = new Map<Environment, number>();
   for (const r of model.plannedValues().values()) {
     const env = r.mode === 'managed' ? taggedEnvironment(r.values) : undefined;
@@ -162,7 +175,7 @@ export default defineRule({
   docs: {
     summary: 'A plan for one environment sets names, endpoints, tags or credentials of another (staging inside production, or the reverse), or switches a setting in place from a test or staging value to a live one.',
     why: 'Copy-pasted or defaulted values cross environments quietly: a production service reading a staging database, staging credentials left as a default inside production, a staging job writing to a production bucket. The plan applies cleanly and the damage shows up later.',
-    fix: 'Give the value for this plan\'s environment (check variable defaults and the .tfvars used). The plan\'s environment is taken from an `env`/`environment` variable or, failing that, from the environment tags most resources carry.',
+    fix: 'Give the value for this plan\'s environment (check variable defaults and the .tfvars used). The plan\'s environment is taken from an `env`/`environment` variable, else the provider\'s default_tags, else the environment (or workspace) tags most resources carry.',
     allow: 'For something shared across environments on purpose, add an `allow` entry for `plan-environment-mismatch` with its address and a reason in `.iac-guard.yml`.',
   },
   messages,

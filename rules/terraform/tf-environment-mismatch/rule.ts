@@ -20,6 +20,8 @@ const messages = {
     '{{address}} = {{value}} names {{other}}, but this configuration is for {{env}} ({{evidence}}): mixing environments sends traffic, data or credentials to the wrong one. Use the {{env}} value, or allow this deliberately if it is shared on purpose.',
   setting:
     '{{address}} sets {{setting}} = {{value}}, naming {{other}}, but this configuration is for {{env}} ({{evidence}}): mixing environments sends traffic, data or credentials to the wrong one. Use the {{env}} value, or allow this deliberately if it is shared on purpose.',
+  fallback:
+    '{{address}} falls back to {{value}} when {{what}}: an environment missing from it (a new workspace, a typo, an unset variable) silently runs with {{other}} settings instead of failing. Drop the default so terraform stops with an error, or fail loudly when the key is missing.',
 } as const;
 
 export interface Options {
@@ -59,6 +61,16 @@ function configuredEnvironment(model: TerraformModule, option: string): Known | 
       if (named.size === 1) env = [...named][0];
     }
     if (env) return { env, evidence: `folder ${segments.slice(Math.max(0, i - 1), i + 1).join('/')}` };
+  }
+  // The state's key names the environment it belongs to: `key = "prod/network.tfstate"`.
+  for (const t of model.root.settings) {
+    for (const backend of t.blocks('backend')) {
+      for (const name of ['key', 'prefix', 'workspace_key_prefix', 'path']) {
+        const v = backend.attr(name)?.value();
+        const named = typeof v === 'string' ? environmentsIn(v) : new Set<Environment>();
+        if (named.size === 1) return { env: [...named][0]!, evidence: `backend ${name} "${String(v)}"` };
+      }
+    }
   }
   for (const v of model.root.variables.values()) {
     if (!ENVIRONMENT_VARIABLE.test(v.name)) continue;
@@ -146,6 +158,44 @@ function settingsIn(block: Block, env: Environment, path: string, out: (Hit & { 
   for (const nested of block.blocks()) settingsIn(nested, env, path ? `${path}.${nested.type}` : nested.type, out);
 }
 
+/**
+ * `lookup(local.settings, terraform.workspace, "staging")`, `coalesce(var.env, "staging")`,
+ * `try(local.by_env[var.env], local.by_env["staging"])`: a default that names an environment
+ * makes any environment missing from the map run with that one's settings, quietly. Found in
+ * locals, variables' defaults, outputs and every argument, whatever this configuration is for.
+ */
+function reportFallbacks(model: TerraformModule, report: (d: { messageId: keyof typeof messages; data: Record<string, string>; at: Location; resource?: string }) => void): void {
+  const seen = new Set<string>();
+  const visit = (attr: Attribute, address: string, e: unknown): void => {
+    if (!e || typeof e !== 'object') return;
+    if (Array.isArray(e)) return e.forEach((x) => visit(attr, address, x));
+    const node = e as Expr & { args?: Expr[]; name?: string };
+    if (node.type === 'call' && node.args) {
+      const fallback = node.name === 'lookup' && node.args.length === 3 ? node.args[2] : node.name === 'coalesce' || node.name === 'try' ? node.args[node.args.length - 1] : undefined;
+      const texts: string[] = [];
+      if (fallback && node.args.length > 1) literals(fallback, texts);
+      if (fallback?.type === 'index' || fallback?.type === 'getattr') texts.push(attr.file.source(fallback).replace(/^.*[[.]"?|"?]$/g, ''));
+      const other = texts.map((t) => environmentOf(t)).find((x): x is Environment => x !== undefined);
+      const at = attr.locationOf(node);
+      const key = `${at.file}:${at.range.start.line}:${at.range.start.column}`;
+      if (other && !seen.has(key)) {
+        seen.add(key);
+        const what = node.name === 'lookup' ? `the key (${attr.file.source(node.args[1]!)}) is not in ${attr.file.source(node.args[0]!)}` : `${attr.file.source(node.args[0]!)} has no value`;
+        report({ messageId: 'fallback', data: { address, value: attr.file.source(fallback!), what, other }, at, resource: address });
+      }
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== 'start' && k !== 'end' && typeof v === 'object') visit(attr, address, v);
+  };
+  const visitBlock = (block: Block, address: string): void => {
+    for (const a of block.attributes()) visit(a, address, a.expr);
+    for (const b of block.blocks()) visitBlock(b, address);
+  };
+  for (const local of model.locals()) visit(local, `${local.instance?.address ? `${local.instance.address}.` : ''}local.${local.name}`, local.expr);
+  for (const r of [...model.resources(), ...model.dataSources()]) visitBlock(r, r.address);
+  for (const c of model.moduleCalls()) visitBlock(c.block, c.address);
+  for (const o of model.outputs()) visitBlock(o, `output.${o.labels[0] ?? ''}`);
+}
+
 export default defineRule<keyof typeof messages, Options>({
   id: 'tf-environment-mismatch',
   severity: 'warning',
@@ -153,7 +203,7 @@ export default defineRule<keyof typeof messages, Options>({
   docs: {
     summary: 'A configuration for one environment (its folder, or an `environment` variable) whose names, tags, hosts, credentials or variable defaults name another one.',
     why: 'Copy-pasted or defaulted values cross environments quietly: staging credentials left as the default inside production, a production service pointed at a staging database, a staging bucket written to from production. Terraform applies them without complaint and the damage shows later.',
-    fix: 'Give the value for this environment (check variable defaults and the .tfvars beside them). The environment comes from the rule option `environment`, else from a folder such as `environments/prod`, else from an `env`/`environment` variable.',
+    fix: 'Give the value for this environment (check variable defaults and the .tfvars beside them). The environment comes from the rule option `environment`, else from a folder such as `environments/prod`, else from the backend\'s state key (`key = "prod/app.tfstate"`), else from an `env`/`environment` variable. A `lookup`/`coalesce`/`try` default that names an environment is reported whatever the environment: drop the default so a missing key fails the plan.',
     allow: 'For something shared across environments on purpose, add `# iac-guard-ignore tf-environment-mismatch: <reason>` above it, or an `allow` entry with its address in `.iac-guard.yml`.',
   },
   messages,
@@ -161,6 +211,7 @@ export default defineRule<keyof typeof messages, Options>({
   optionSpecs: { environment: { type: 'string', description: 'The environment this configuration is for (production, staging, development, test, sandbox), when its folder does not say.' } },
   check: {
     terraform(model, ctx) {
+      reportFallbacks(model, ctx.report.bind(ctx));
       const known = configuredEnvironment(model, ctx.options.environment);
       if (!known) return;
       const { env, evidence } = known;
