@@ -587,3 +587,19 @@ describe('blastRadiusMermaid', () => {
     expect(cut).toContain(`n1["${'a'.repeat(MAX_LABEL_LENGTH - 2)}😀…"]`);
   });
 });
+
+describe('root cause first', () => {
+  it('text and markdown list the key ring before the keys that die with it, and the keys before the disk they encrypt', async () => {
+    const { cli } = await import('./helpers/cli.js');
+    const order = (out: string) =>
+      ['google_kms_key_ring.logs', 'google_kms_crypto_key.backups', 'google_compute_disk.pg_backups'].map((r) => out.indexOf(r.replace(/_/g, '\\_')) >= 0 ? out.indexOf(r.replace(/_/g, '\\_')) : out.indexOf(r));
+    const text = cli(['examples/keyring-swap/plan.json']).stdout;
+    const rows = text.split('\n').filter((l) => /^\s+error /.test(l)).map((l) => l.trim().split(/\s+/).pop());
+    expect(rows[0]).toBe('google_kms_key_ring.logs');
+    expect(rows.indexOf('google_kms_crypto_key.backups')).toBeLessThan(rows.indexOf('google_compute_disk.pg_backups'));
+    const markdown = cli(['examples/keyring-swap/plan.json', '--format', 'markdown']).stdout;
+    const [ring, key, disk] = order(markdown.slice(markdown.indexOf('|')));
+    expect(ring).toBeLessThan(key!);
+    expect(key).toBeLessThan(disk!);
+  });
+});

@@ -134,3 +134,33 @@ export function stringifyJson(value: unknown): string {
   const text = JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `${text}\n`;
 }
+
+/**
+ * Findings in the same order, except that within each file a finding comes before those it
+ * causes: one whose `related` names another finding's resource (a key ring that dies takes its
+ * keys, a key takes the disks encrypted with it) is listed first, so the root cause reads first.
+ */
+export function causesFirst(findings: readonly Finding[]): Finding[] {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) byFile.set(f.location.file, [...(byFile.get(f.location.file) ?? []), f]);
+  const out: Finding[] = [];
+  for (const group of byFile.values()) {
+    const causedBy = new Map<string, Finding[]>();
+    for (const f of group) for (const r of f.related ?? []) if (r.resource && r.resource !== f.resource) causedBy.set(r.resource, [...(causedBy.get(r.resource) ?? []), f]);
+    const depth = new Map<Finding, number>();
+    const depthOf = (f: Finding, seen: Set<Finding>): number => {
+      const known = depth.get(f);
+      if (known !== undefined) return known;
+      if (seen.has(f)) return 0; // a cycle: leave it where it is
+      seen.add(f);
+      const causes = f.resource ? (causedBy.get(f.resource) ?? []).filter((c) => c !== f) : [];
+      const d = causes.length ? 1 + Math.max(...causes.map((c) => depthOf(c, seen))) : 0;
+      depth.set(f, d);
+      return d;
+    };
+    const ranked = group.map((f, i) => ({ f, i, d: depthOf(f, new Set()) }));
+    ranked.sort((a, b) => a.d - b.d || a.i - b.i);
+    out.push(...ranked.map((r) => r.f));
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
 // its table cell, inject HTML, links or images, or mention anyone.
 import { isBlocking } from '../engine/runner.js';
 import type { Finding } from '../core/types.js';
-import { countResult, formatErrorPlace, plural, relaxedSuffix, subjectOf, summaryLine } from './common.js';
+import { causesFirst, countResult, formatErrorPlace, plural, relaxedSuffix, subjectOf, summaryLine } from './common.js';
 import { markdownCode, markdownProse } from './markdown-escape.js';
 import { blastRadiusMermaid } from './mermaid.js';
 import type { Reporter } from './types.js';
@@ -54,8 +54,9 @@ function findingsTable(findings: Finding[], kind: string, budget: { left: number
 
 export const markdownReporter: Reporter = (result, options) => {
   const counts = countResult(result, options.failOn);
-  const blocking = result.findings.filter((f) => isBlocking(f, options.failOn));
-  const nonBlocking = result.findings.filter((f) => !f.suppressed && !isBlocking(f, options.failOn));
+  // Within a file, a root cause (the key ring) before what dies with it (its keys, their data).
+  const blocking = causesFirst(result.findings.filter((f) => isBlocking(f, options.failOn)));
+  const nonBlocking = causesFirst(result.findings.filter((f) => !f.suppressed && !isBlocking(f, options.failOn)));
 
   const verdict = counts.blocking
     ? '## ❌ iac-guard: blocked'

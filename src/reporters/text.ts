@@ -9,7 +9,7 @@
 import kleur from 'kleur';
 import { isBlocking } from '../engine/runner.js';
 import { SEVERITIES, type Finding, type RelatedLocation, type RunResult, type Severity } from '../core/types.js';
-import { countResult, formatErrorPlace, formatLocation, subjectOf, summaryLine, visible } from './common.js';
+import { causesFirst, countResult, formatErrorPlace, formatLocation, subjectOf, summaryLine, visible } from './common.js';
 import type { Reporter, ReportOptions } from './types.js';
 
 type Kleur = typeof kleur;
@@ -68,9 +68,7 @@ function findingLines(k: Kleur, f: Finding, blocking: boolean): string[] {
 
 function render(k: Kleur, result: RunResult, options: ReportOptions): string {
   const blocking = (f: Finding) => isBlocking(f, options.failOn);
-  const shown = result.findings.filter((f) =>
-    options.quiet ? blocking(f) : !f.suppressed || options.showSuppressed,
-  );
+  const shown = causesFirst(result.findings.filter((f) => (options.quiet ? blocking(f) : !f.suppressed || options.showSuppressed)));
   const counts = countResult(result, options.failOn);
   if (options.quiet && !shown.length && !result.errors.length) return '';
 
