@@ -56,7 +56,7 @@ function write(dir: string, files: Record<string, string | null>): void {
 }
 
 interface JsonReport {
-  findings: { ruleId: string; severity: string; message: string; file: string; line: number; column: number; resource?: string; suppressed: boolean }[];
+  findings: { ruleId: string; severity: string; message: string; file: string; line: number; column: number; resource?: string; suppressed: boolean; related?: { file?: string; line?: number; resource?: string }[] }[];
   errors: { file: string; message: string }[];
 }
 
@@ -282,8 +282,9 @@ describe('which roots are evaluated', () => {
     });
     write(dir, { 'live/main.tf': 'module "kms" {\n  source   = "../modules/kms"\n  location = "europe-west1"\n}\n' });
     let r = diffJson(dir);
-    expect(r.report.findings.map((f) => [f.file, f.line, f.resource])).toEqual([['modules/kms/main.tf', 5, 'module.kms.google_kms_key_ring.logs']]);
-    expect(r.report.findings[0]!.message).toContain('(location var.location = "global" → var.location = "europe-west1")');
+    // At the call's argument, the line that changed; the ring inside the module is related.
+    expect(r.report.findings.map((f) => [f.file, f.line, f.resource])).toEqual([['live/main.tf', 3, 'module.kms.google_kms_key_ring.logs']]);
+    expect(r.report.findings[0]!.message).toContain('(location var.location = "global" → var.location = "europe-west1", passed in by `location = "europe-west1"` of module.kms)');
 
     git(dir, 'checkout', '-q', '--', 'live/main.tf');
     write(dir, { 'modules/kms/main.tf': 'variable "location" {}\n\n' + KEY_RING('"us"') });
@@ -393,5 +394,25 @@ describe('base revision', () => {
     const r = cli(['diff'], { cwd: dir, env: { ...GIT_ENV, GIT_CEILING_DIRECTORIES: dirname(dir) } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^iac-guard: iac-guard diff needs a git repository: fatal: not a git repository/);
+  });
+});
+
+describe('the key ring incident through a module call', () => {
+  it('an added module argument from a variable with no value: blocked at the call, the ring and its keys related', () => {
+    const dir = repo({
+      'main.tf': 'variable "infra_region" {}\n\nmodule "gcp-secret-mgmt" {\n  source = "./modules/secret-mgmt"\n}\n',
+      'modules/secret-mgmt/main.tf':
+        'variable "keyring_location" {\n  default = "global"\n}\n\nresource "google_kms_key_ring" "ring" {\n  name     = "secrets"\n  location = var.keyring_location\n}\n\nresource "google_kms_crypto_key" "logs" {\n  name     = "logs"\n  key_ring = google_kms_key_ring.ring.id\n}\n',
+    });
+    write(dir, { 'main.tf': 'variable "infra_region" {}\n\nmodule "gcp-secret-mgmt" {\n  source           = "./modules/secret-mgmt"\n  keyring_location = var.infra_region\n}\n' });
+    const r = diffJson(dir);
+    expect(r.code).toBe(1);
+    expect(r.report.findings.map((f) => [f.ruleId, f.file, f.line, f.column, f.resource])).toEqual([
+      ['diff-forces-replacement', 'main.tf', 5, 3, 'module.gcp-secret-mgmt.google_kms_key_ring.ring'],
+    ]);
+    expect(r.report.findings[0]!.related?.map((x) => [x.file, x.line, x.resource])).toEqual([
+      ['modules/secret-mgmt/main.tf', 7, 'module.gcp-secret-mgmt.google_kms_key_ring.ring'],
+      ['modules/secret-mgmt/main.tf', 10, 'module.gcp-secret-mgmt.google_kms_crypto_key.logs'],
+    ]);
   });
 });

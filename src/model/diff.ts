@@ -311,8 +311,14 @@ export function compareArgument(before: Resource, after: Resource, path: string,
   if (b && a) {
     const bv = b.value();
     const av = a.value();
-    if (isWhollyKnown(bv) && isWhollyKnown(av)) return deepEqual(bv, av) ? undefined : { kind: 'changed', before: b, after: a };
-    // Without both values, the text decides: same text, no evidence of a change.
+    const knownBefore = isWhollyKnown(bv);
+    const knownAfter = isWhollyKnown(av);
+    if (knownBefore && knownAfter) return deepEqual(bv, av) ? undefined : { kind: 'changed', before: b, after: a };
+    // A value that was known and no longer is changed what feeds it, even with the same text: a
+    // module input now set from a variable without a value (`keyring_location = var.infra_region`)
+    // reaches `location = var.keyring_location` inside the module.
+    if (knownBefore !== knownAfter) return { kind: 'changed', before: b, after: a };
+    // Without either value, the text decides: same text, no evidence of a change.
     return normalize(renameReferences(b.source, renamed)) === normalize(a.source) ? undefined : { kind: 'changed', before: b, after: a };
   }
   if (b) return { kind: 'unset', before: b };

@@ -931,6 +931,28 @@ function traversalNames(expr: Expr): string[] | undefined {
   return names;
 }
 
+/**
+ * Where a module resource's argument really gets its value: for `location = var.keyring_location`
+ * in a module, the call's `keyring_location = var.infra_region` argument, followed up through
+ * every module that passes the variable straight on. The outermost argument is the line a change
+ * was made on (and that a user can change); undefined when the argument is not such a pass-through.
+ */
+export function callerArgument(attr: Attribute): Attribute | undefined {
+  let found: Attribute | undefined;
+  let current: Attribute | undefined = attr;
+  for (let depth = 0; current && depth < 32; depth++) {
+    const expr = current.expr.type === 'template' && current.expr.parts.length === 1 && current.expr.parts[0]!.type === 'interp' ? current.expr.parts[0]!.expr : current.expr;
+    const names = traversalNames(expr);
+    const instance: ModuleInstance | undefined = current.instance;
+    if (!names || names.length !== 2 || names[0] !== 'var' || !instance?.call) break;
+    const arg: Attribute | undefined = instance.call.block.attr(names[1]!);
+    if (!arg) break;
+    found = arg;
+    current = arg;
+  }
+  return found;
+}
+
 export function stripInstanceKeys(address: string): string {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
 }

@@ -4,6 +4,7 @@ import { replacementAttributes } from '../../../src/knowledge/replacement-attrib
 import { isWhollyKnown } from '../../../src/parsers/hcl-eval.js';
 import { compareArgument, describeArgument, type ArgumentChange, type ResourcePair } from '../../../src/model/diff.js';
 import { isProtected, labelOf, lossOf } from '../../../src/model/diff-impact.js';
+import { callerArgument } from '../../../src/model/terraform.js';
 
 const messages = {
   replaced:
@@ -34,6 +35,9 @@ function describe({ path, change }: Change): string {
 }
 
 /** The head place to fix: the changed argument, else the nested block, else the resource block. */
+/** The module call argument a change arrives through, when it does (see callerArgument). */
+const viaCallOf = (c: Change) => (c.change.kind === 'changed' ? callerArgument(c.change.after) : undefined);
+
 function placeOf(pair: ResourcePair, c: Change): Location {
   const { change } = c;
   if (change.kind === 'changed' || change.kind === 'set') return change.after.location;
@@ -77,12 +81,17 @@ export default defineRule({
         const data = {
           address: pair.head.address,
           label,
-          changes: shown.map(describe).join(', '),
-          arguments: shown.map((c) => `\`${c.path}\``).join(' and '),
+          changes: shown.map((c) => (c === shown[0] && viaCallOf(c) ? `${describe(c)}, passed in by \`${viaCallOf(c)!.name} = ${viaCallOf(c)!.source}\` of ${pair.head.instance.address}` : describe(c))).join(', '),
+          arguments: shown.map((c) => (viaCallOf(c) ? `\`${viaCallOf(c)!.name}\` (in the call of ${pair.head.instance.address})` : `\`${c.path}\``)).join(' and '),
         };
-        const at = placeOf(pair, shown[0]!);
+        // Set through a module input: point at the call's argument in the caller (the line that
+        // changed in the pull request), and at the resource inside the module as related.
+        const first = shown[0]!;
+        const viaCall = viaCallOf(first);
+        const at = viaCall?.location ?? placeOf(pair, first);
+        const through = viaCall ? [{ message: `sets \`${first.path}\` of ${pair.head.address}`, location: placeOf(pair, first), resource: pair.head.address }] : [];
         if (!certain.length) {
-          ctx.report({ messageId: 'mayBeReplaced', data, at, resource: pair.head.address, severity: 'warning' });
+          ctx.report({ messageId: 'mayBeReplaced', data, at, resource: pair.head.address, severity: 'warning', related: through });
           continue;
         }
         const loss = lossOf(model, pair.base, pair.head, ctx.resourceTypes);
@@ -91,7 +100,7 @@ export default defineRule({
           data: { ...data, lost: loss.sentence },
           at,
           resource: pair.head.address,
-          related: loss.related,
+          related: [...through, ...loss.related],
         });
       }
     },
