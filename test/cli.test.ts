@@ -249,3 +249,15 @@ describe('rule options and ids in the config are checked before anything runs', 
     expect(r.stderr).toContain('unknown rule id: image-unpined; did you mean image-unpinned?');
   });
 });
+
+describe('a .tf file named alone (as pre-commit passes a staged file)', () => {
+  it('is checked with the rest of its module folder: a default in vars.tf reaches the firewall in main.tf', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'vars.tf'), 'variable "ranges" {\n  default = ["0.0.0.0/0"]\n}\n');
+    writeFileSync(join(d, 'main.tf'), 'resource "google_compute_firewall" "ssh" {\n  name          = "ssh"\n  network       = "default"\n  source_ranges = var.ranges\n  allow {\n    protocol = "tcp"\n    ports    = ["22"]\n  }\n}\n');
+    const r = cli([join(d, 'vars.tf'), '--format', 'json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { findings: { ruleId: string; file: string; line: number }[] };
+    expect(report.findings.map((f) => [f.ruleId, f.file.endsWith('main.tf'), f.line])).toEqual([['tf-firewall-open', true, 4]]);
+  });
+});

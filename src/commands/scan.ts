@@ -118,6 +118,7 @@ export async function scan(req: ScanRequest): Promise<ScanOutcome> {
     ...(composeTarget ? { composeTarget } : {}),
     ...(req.tfDir ? { tfDir: resolve(cwd, req.tfDir) } : {}),
     roots,
+    wholeModules: true,
     ...(config.helm.valuesFiles.length ? { helmValuesFiles: { base: config.source ? dirname(config.source) : cwd, globs: config.helm.valuesFiles } } : {}),
     ...terraformCommand(req.terraform, config, cwd),
   };

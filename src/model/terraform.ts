@@ -1163,6 +1163,31 @@ const LOCAL_SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"(\.{1,2}(?:\/[^"]*)?)"
  * One module per folder. A folder that another scanned folder calls as a local module is checked
  * through that call (with the caller's arguments and the `module.x` address), not on its own.
  */
+/** The given files plus the other .tf, .tf.json and auto-loaded .tfvars files of their folders. */
+export function withFolderSiblings(files: SourceFile[], options?: Pick<LoadOptions, 'cwd' | 'roots' | 'wholeModules'>): SourceFile[] {
+  if (!options?.wholeModules) return files;
+  const have = new Set(files.map((f) => f.absPath));
+  const out = [...files];
+  for (const dir of new Set(files.filter((f) => f.absPath !== '-').map((f) => dirname(f.absPath)))) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names.sort()) {
+      const abs = join(dir, name);
+      if (have.has(abs) || !(isConfigFile(name) || isAutoVars(name))) continue;
+      const read = readReferencedFile(abs, options.roots);
+      // Unreadable siblings are left to a scan of the folder, which reports them.
+      if (read.text === undefined) continue;
+      have.add(abs);
+      out.push({ path: displayPath(abs, options.cwd), absPath: abs, text: read.text });
+    }
+  }
+  return out;
+}
+
 export function groupTerraformFiles(files: SourceFile[]): InputGroup<'terraform'>[] {
   const byDir = new Map<string, SourceFile[]>();
   for (const f of files) {
@@ -1218,7 +1243,9 @@ function reachInto(d: string, calls: Map<string, Set<string>>, seen: Set<string>
 export const terraformAdapter: InputAdapter<'terraform', TerraformModule> = {
   kind: 'terraform',
   claims: (file) => terraformFileKind(file.path) !== undefined,
-  group: (files) => groupTerraformFiles(files),
+  // A module is its whole folder: a file named alone (a pre-commit hook passes only the staged
+  // `vars.tf`) is checked with the rest of its folder, or a default it changes would go unseen.
+  group: (files, options) => groupTerraformFiles(withFolderSiblings(files, options)),
   load: (group: InputGroup<'terraform'>, options: LoadOptions) => {
     const rootDir = dirname(group.files[0]!.absPath);
     return loadModuleFromFiles(
