@@ -1,6 +1,8 @@
 // A module call whose module iac-guard cannot read is reported, never passed over in silence:
 // whatever that module creates, and whatever its inputs change, is outside the check.
 import { defineRule } from '../../../src/rule-api/rule.js';
+import { normalize } from '../../../src/model/diff.js';
+import type { Block } from '../../../src/model/terraform.js';
 
 const messages = {
   unread:
@@ -9,12 +11,22 @@ const messages = {
     '{{address}} is not checked: its source `{{source}}` is outside the scanned tree (the repository, or the scanned folder when there is no repository), and iac-guard reads no files outside it, so the resources the module creates are not seen by this scan. Scan from a folder that holds both the caller and the module, or vendor the module into the repository.',
   noLiteralSource:
     '{{address}} is not checked: its `source` is not a plain string, so the module cannot be found and the resources it creates are not seen by this scan. Write the source as a literal path (terraform requires that too).',
+  inputsChanged:
+    'Cannot predict what {{inputs}} of {{address}} does: the module behind it is not read (its source `{{source}}` {{why}}), and this change {{what}}. A changed module input can replace or destroy what the module manages (in one incident, a new `keyring_location` input moved a key ring and destroyed every key under it). Vendor the module and call it by a `./` path so the change is checked, or check `terraform plan` before applying.',
 } as const;
 
 const WHY = {
   'absolute-path': 'is an absolute path, which terraform copies at `terraform init` and iac-guard does not follow (it may not exist on this machine)',
   'remote-source': 'is a registry, git or other remote source, which iac-guard does not download',
+  'outside-tree': 'is outside the scanned tree, which iac-guard does not read',
+  'no-literal-source': 'is not a plain string',
 } as const;
+
+/** Arguments of a module call that are inputs (not meta-arguments). */
+const META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
+
+const argumentTexts = (block: Block) =>
+  new Map(block.attributes().filter((a) => !META.has(a.name)).map((a) => [a.name, normalize(a.source)]));
 
 export default defineRule<keyof typeof messages>({
   id: 'tf-module-unread',
@@ -42,6 +54,30 @@ export default defineRule<keyof typeof messages>({
         if (because === 'outside-tree') ctx.report({ messageId: 'outsideTree', at, resource: call.address, data: { address: call.address, source: call.source ?? '' } });
         else if (because === 'no-literal-source') ctx.report({ messageId: 'noLiteralSource', at, resource: call.address, data: { address: call.address } });
         else ctx.report({ messageId: 'unread', at, resource: call.address, data: { address: call.address, source: call.source ?? '', why: WHY[because] } });
+      }
+    },
+    // `iac-guard diff`: a call of an unread module whose inputs or source changed is a change
+    // nobody can see the effect of. Say which inputs, at the first changed one.
+    diff(model, ctx) {
+      if (!model.head) return;
+      const baseCalls = new Map((model.base?.moduleCalls() ?? []).map((c) => [c.address, c]));
+      for (const call of model.head.moduleCalls()) {
+        const because = call.unreadBecause;
+        if (!because) continue;
+        const before = baseCalls.get(call.address);
+        const now = argumentTexts(call.block);
+        const was = before ? argumentTexts(before.block) : new Map<string, string>();
+        const changed = [...new Set([...now.keys(), ...was.keys()])].filter((k) => now.get(k) !== was.get(k)).sort();
+        const sourceChanged = before !== undefined && before.source !== call.source;
+        if (!before || (!changed.length && !sourceChanged)) continue;
+        const first = changed.map((k) => call.block.attr(k)).find((a) => a !== undefined);
+        const at = first?.location ?? call.block.attr('source')?.valueLocation ?? call.block.location;
+        const what = [
+          ...changed.map((k) => (!was.has(k) ? `sets \`${k} = ${now.get(k)}\`` : !now.has(k) ? `removes \`${k}\`` : `changes \`${k}\` from \`${was.get(k)}\` to \`${now.get(k)}\``)),
+          ...(sourceChanged ? [`changes its source from \`${before.source ?? '?'}\``] : []),
+        ].join(', ');
+        const inputs = changed.length ? changed.map((k) => `\`${k}\``).join(', ') : 'the new source';
+        ctx.report({ messageId: 'inputsChanged', at, resource: call.address, data: { inputs, address: call.address, source: call.source ?? '', why: WHY[because], what } });
       }
     },
   },

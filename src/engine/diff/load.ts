@@ -2,7 +2,7 @@
 // with changed .tf/.tfvars files, or the roots that call a changed local module), and each root
 // loaded at the base revision and in the working tree or index. Also loads the base/ + head/
 // folder pairs the diff rules use as fixtures.
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve, relative, sep, isAbsolute } from 'node:path';
 import { displayPath } from '../../core/read.js';
 import { ParseError, UsageError } from '../../core/errors.js';
@@ -225,7 +225,9 @@ function atRevision(e: ParseError, label: string): ParseError {
  * DiffModel of its base/ + head/ pair (the generic fixture test and the docs use this).
  */
 export async function fixtureInputs(rule: AnyRule, target: string, options: LoadOptions): Promise<{ targets: string[]; models?: DiffModel[] }> {
-  if (!rule.inputs.includes('diff')) return { targets: [target] };
+  // A rule with a diff handler may have scan fixtures too: a base/ + head/ pair is the diff kind.
+  const pair = ['base', 'head'].every((side) => existsSync(resolve(options.cwd, target, side)));
+  if (!rule.inputs.includes('diff') || (!pair && rule.inputs.length > 1)) return { targets: [target] };
   return { targets: [], models: [await loadDiffFixture(target, options)] };
 }
 
