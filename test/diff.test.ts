@@ -415,4 +415,41 @@ describe('the key ring incident through a module call', () => {
       ['modules/secret-mgmt/main.tf', 10, 'module.gcp-secret-mgmt.google_kms_crypto_key.logs'],
     ]);
   });
+
+  const MODULE = 'variable "keyring_location" {\n  default = "global"\n}\n\nresource "google_kms_key_ring" "ring" {\n  name     = "secrets"\n  location = var.keyring_location\n}\n\nresource "google_kms_crypto_key" "logs" {\n  name     = "logs"\n  key_ring = google_kms_key_ring.ring.id\n}\n';
+  const CALL = (extra: string) => `variable "infra_region" {}\n\nmodule "gcp-secret-mgmt" {\n  source = "/exekube-modules/gcp-secret-mgmt"\n${extra}}\n`;
+
+  it('a module from an absolute path inside a CI image, mapped to a vendored copy in .iac-guard.yml: blocked at the call', () => {
+    const dir = repo({
+      '.iac-guard.yml': 'modules:\n  "/exekube-modules/": vendor/exekube-modules/\n',
+      'vendor/exekube-modules/gcp-secret-mgmt/main.tf': MODULE,
+      'main.tf': CALL(''),
+    });
+    write(dir, { 'main.tf': CALL('  keyring_location = var.infra_region\n') });
+    const r = diffJson(dir);
+    expect(r.code).toBe(1);
+    expect(r.report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([['diff-forces-replacement', 'main.tf', 5]]);
+  });
+
+  it('the same module found through .terraform/modules/modules.json after terraform init', () => {
+    const dir = repo({ '.gitignore': '.terraform/\n', 'main.tf': CALL('') });
+    write(dir, {
+      '.terraform/modules/modules.json': JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, { Key: 'gcp-secret-mgmt', Source: '/exekube-modules/gcp-secret-mgmt', Dir: '.terraform/modules/gcp-secret-mgmt' }] }),
+      '.terraform/modules/gcp-secret-mgmt/main.tf': MODULE,
+      'main.tf': CALL('  keyring_location = var.infra_region\n'),
+    });
+    const r = diffJson(dir);
+    expect(r.code).toBe(1);
+    expect(r.report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([['diff-forces-replacement', 'main.tf', 5]]);
+  });
+
+  it('with the module unavailable: a warning that names the changed input (exit 0, 1 at --fail-on warning)', () => {
+    const dir = repo({ 'main.tf': CALL('') });
+    write(dir, { 'main.tf': CALL('  keyring_location = var.infra_region\n') });
+    const r = diffJson(dir);
+    expect(r.code).toBe(0);
+    expect(r.report.findings.map((f) => [f.ruleId, f.severity, f.file, f.line])).toEqual([['tf-module-unread', 'warning', 'main.tf', 5]]);
+    expect(r.report.findings[0]!.message).toMatch(/^Cannot predict what `keyring_location` of module\.gcp-secret-mgmt does: the module behind it is not read/);
+    expect(diffJson(dir, '--fail-on', 'warning').code).toBe(1);
+  });
 });

@@ -3,7 +3,7 @@
 // without running terraform. Config, severities, `--fail-on`, allow entries, inline
 // `iac-guard-ignore` comments in the head files and every reporter work as for a scan.
 import { rulesFor } from '../engine/plugins.js';
-import { readLimits } from '../engine/config.js';
+import { moduleSources, readLimits } from '../engine/config.js';
 import { boundaryRoots, startReadBudget } from '../core/read.js';
 import { run } from '../engine/runner.js';
 import type { RunResult } from '../core/types.js';
@@ -35,7 +35,7 @@ export async function diff(req: DiffRequest): Promise<DiffOutcome> {
   const varFiles = req.varFiles ?? [];
   const env = { ...req.env };
 
-  const loaded = await loadDiff({ cwd, staged: req.staged, paths: req.paths, vars, varFiles, env, ...(req.base !== undefined ? { base: req.base } : {}) });
+  const loaded = await loadDiff({ cwd, staged: req.staged, paths: req.paths, vars, varFiles, env, moduleSources: moduleSources(config, cwd), ...(req.base !== undefined ? { base: req.base } : {}) });
   const result = await run({
     targets: [],
     models: loaded.models,

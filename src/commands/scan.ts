@@ -1,7 +1,7 @@
 // The scan itself, shared by the command line and the GitHub Action: find the config, load
 // plugins, run the engine. Formatting and exit codes stay with the caller.
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_CONFIG, configSearchStart, findConfigFile, loadConfig, type Config } from '../engine/config.js';
+import { DEFAULT_CONFIG, configSearchStart, findConfigFile, loadConfig, moduleSources, type Config } from '../engine/config.js';
 import { UsageError } from '../core/errors.js';
 import { boundaryRoots } from '../core/read.js';
 import type { LoadOptions } from '../core/source.js';
@@ -119,6 +119,7 @@ export async function scan(req: ScanRequest): Promise<ScanOutcome> {
     ...(req.tfDir ? { tfDir: resolve(cwd, req.tfDir) } : {}),
     roots,
     wholeModules: true,
+    moduleSources: moduleSources(config, cwd),
     ...(config.helm.valuesFiles.length ? { helmValuesFiles: { base: config.source ? dirname(config.source) : cwd, globs: config.helm.valuesFiles } } : {}),
     ...terraformCommand(req.terraform, config, cwd),
   };

@@ -50,6 +50,8 @@ export interface LoadOptions {
   roots?: readonly string[];
   /** `helm.values-files` globs of the config (relative to `base`, its folder): more names read as Helm values. */
   helmValuesFiles?: { base: string; globs: string[] };
+  /** `modules:` of the config: module sources starting with `prefix` are read from `dir` (absolute). */
+  moduleSources?: readonly { prefix: string; dir: string }[];
   /** A named .tf file brings the rest of its folder (the module) with it; the CLI sets this. */
   wholeModules?: boolean;
   /** terraform or tofu to convert binary plans with; unset: binary plans are refused. Never found by itself. */

@@ -42,11 +42,19 @@ export interface Config {
   terraform: { command?: string };
   /** Read limits in MiB. */
   limits: { fileMib: number; runMib: number };
+  /** Module source prefix → folder (relative to the config file). */
+  modules: Record<string, string>;
   /** `relax`: errors in example, test and dev files are reported as warnings; `strict`: as errors. */
   devFiles: 'relax' | 'strict';
 }
 
 export const DEFAULT_LIMITS = { fileMib: MAX_FILE_BYTES / 1048576, runMib: MAX_RUN_BYTES / 1048576 };
+
+/** The config's `modules:` mappings with folders made absolute (relative to the config file). */
+export function moduleSources(config: Config, cwd: string): { prefix: string; dir: string }[] {
+  const base = config.source ? dirname(config.source) : cwd;
+  return Object.entries(config.modules).map(([prefix, dir]) => ({ prefix, dir: resolve(base, dir) }));
+}
 
 /** The config's read limits in bytes, for startReadBudget. */
 export function readLimits(config: Config): { fileBytes: number; runBytes: number } {
@@ -65,6 +73,7 @@ export const DEFAULT_CONFIG: Config = {
   helm: { values: [], valuesFiles: [] },
   terraform: {},
   limits: { ...DEFAULT_LIMITS },
+  modules: {},
   devFiles: 'relax',
 };
 
@@ -162,6 +171,11 @@ export const CONFIG_SHAPE: Shape = {
           description: 'More YAML files to read as Helm values, beyond the names iac-guard knows (values*.yaml, *-values.yaml, values/*.yaml): globs relative to the config file',
         },
       },
+    },
+    modules: {
+      type: 'map',
+      description: 'Where module sources that are not ./ paths live on this machine: a source prefix (an absolute path, a registry or git address) → a folder in the repository, relative to this file. `.terraform/modules/modules.json` is used too when present.',
+      values: { type: 'string', pattern: '\\S', description: 'folder holding the module(s)' },
     },
     limits: {
       type: 'object',
@@ -449,6 +463,7 @@ export function parseConfig(text: string, displayPath: string, source?: string):
     helm: { values: (helm.values ?? []) as string[], valuesFiles: (helm['values-files'] ?? []) as string[] },
     terraform: terraform.command !== undefined ? { command: String(terraform.command) } : {},
     limits: { fileMib: limits['file-mib'] ?? DEFAULT_LIMITS.fileMib, runMib: limits['run-mib'] ?? DEFAULT_LIMITS.runMib },
+    modules: (r.modules ?? {}) as Record<string, string>,
     devFiles: (r['dev-files'] as Config['devFiles'] | undefined) ?? 'relax',
   };
 }

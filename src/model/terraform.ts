@@ -67,6 +67,8 @@ export interface TerraformLoadOptions {
   reader?: TerraformReader;
   /** Folders files may be read from (`file()`, local modules); none given: no boundary. */
   roots?: readonly string[];
+  /** `modules:` of the config: sources that start with `prefix` are read from `dir` (absolute). */
+  moduleSources?: readonly { prefix: string; dir: string }[];
 }
 
 /** A file a `file()`-like call names that was not read, and why. */
@@ -671,6 +673,15 @@ const EMPTY_SCOPE: EvalScope = {
 
 export class TerraformModule implements BaseModel {
   readonly kind = 'terraform' as const;
+  /** `modules:` source mappings of the config (see installedSource). */
+  moduleSources: readonly { prefix: string; dir: string }[] = [];
+  /** Module folders `terraform init` recorded in .terraform/modules/modules.json, by call path; read when first needed. */
+  private initModuleDirs: Map<string, string> | undefined;
+
+  installedModuleDir(key: string): string | undefined {
+    this.initModuleDirs ??= initModules(this.absDir, this.reader);
+    return this.initModuleDirs.get(key);
+  }
   root!: ModuleInstance;
   /** The root and every expanded child, callers before callees. */
   readonly instances: ModuleInstance[] = [];
@@ -1047,6 +1058,7 @@ export async function loadModuleFromFiles(files: SourceFile[], options: Terrafor
   const reader = options.reader ?? diskReader;
   const absDir = dirname(files[0]!.absPath);
   const model = new TerraformModule(absDir, absDir === resolve(options.cwd) ? '.' : displayPath(absDir, options.cwd), reader, options.cwd, options.roots);
+  model.moduleSources = options.moduleSources ?? [];
 
   const rootFiles = files.filter((f) => dirname(f.absPath) === absDir);
   const config = rootFiles.filter((f) => isConfigFile(baseName(f.path))).sort(byName);
@@ -1108,6 +1120,40 @@ async function parseAll(files: SourceFile[]): Promise<HclFile[]> {
   return out;
 }
 
+/**
+ * `.terraform/modules/modules.json` after `terraform init`: where each module call's source was
+ * put, by call path (`a` for `module "a"`, `a.b` for `module "b"` inside it). Empty when absent.
+ */
+function initModules(rootDir: string, reader: TerraformReader): Map<string, string> {
+  const text = reader.readFile(join(rootDir, '.terraform', 'modules', 'modules.json'));
+  const out = new Map<string, string>();
+  if (text === undefined) return out;
+  try {
+    const json = JSON.parse(text) as { Modules?: { Key?: unknown; Dir?: unknown }[] };
+    for (const m of json.Modules ?? []) if (typeof m.Key === 'string' && m.Key && typeof m.Dir === 'string') out.set(m.Key, resolve(rootDir, m.Dir));
+  } catch {
+    /* a broken modules.json resolves nothing: the calls stay unread, and tf-module-unread says so */
+  }
+  return out;
+}
+
+/** `module.a["x"].module.b` → `a.b`, the key modules.json uses. */
+const initKey = (callAddress: string) => stripInstanceKeys(callAddress).split('.').filter((p, i) => i % 2 === 1).join('.');
+
+/**
+ * Where a module that is not a `./` path lives on this machine: the folder `terraform init`
+ * installed it in, else a `modules:` mapping of the config (the longest matching prefix; a
+ * `//subdir` and a `?ref=` after the prefix are followed and dropped). Undefined when neither.
+ */
+function installedSource(model: TerraformModule, call: ModuleCall, source: string): string | undefined {
+  const installed = model.installedModuleDir(initKey(call.address));
+  if (installed) return installed;
+  const mapping = [...model.moduleSources].sort((a, b) => b.prefix.length - a.prefix.length).find((m) => source.startsWith(m.prefix));
+  if (!mapping) return undefined;
+  const rest = source.slice(mapping.prefix.length).replace(/\?.*$/, '').replace(/^\/+/, '');
+  return resolve(mapping.dir, rest);
+}
+
 /** A local module source must start with ./ or ../ (Terraform's rule); everything else is remote. */
 const isLocalSource = (s: string) => s.startsWith('./') || s.startsWith('../') || s === '.' || s === '..';
 
@@ -1115,8 +1161,10 @@ async function expand(model: TerraformModule, instance: ModuleInstance, reader: 
   model.index(instance);
   for (const call of instance.moduleCalls) {
     const source = call.source;
-    if (source === undefined || !isLocalSource(source) || !expands(call.block)) continue;
-    const dir = resolve(instance.dir, source.replace(/\/+$/, '') || '.');
+    if (source === undefined || !expands(call.block)) continue;
+    const installed = isLocalSource(source) ? undefined : installedSource(model, call, source);
+    if (!isLocalSource(source) && (!installed || reader.listFiles(installed) === undefined)) continue;
+    const dir = installed ?? resolve(instance.dir, source.replace(/\/+$/, '') || '.');
     // A module outside the repository is not read (tf-module-unread says so): a scanned tree
     // must not make the tool read, and print, files elsewhere on the machine.
     if (model.roots && !pathInsideRoots(dir, model.roots)) {
@@ -1250,7 +1298,15 @@ export const terraformAdapter: InputAdapter<'terraform', TerraformModule> = {
     const rootDir = dirname(group.files[0]!.absPath);
     return loadModuleFromFiles(
       group.files.filter((f) => dirname(f.absPath) === rootDir),
-      { cwd: options.cwd, vars: options.vars, varFiles: options.varFiles, env: options.env, reader: overlayReader(group.files), ...(options.roots ? { roots: options.roots } : {}) },
+      {
+        cwd: options.cwd,
+        vars: options.vars,
+        varFiles: options.varFiles,
+        env: options.env,
+        reader: overlayReader(group.files),
+        ...(options.roots ? { roots: options.roots } : {}),
+        ...(options.moduleSources ? { moduleSources: options.moduleSources } : {}),
+      },
     );
   },
 };

@@ -28,6 +28,8 @@ export interface DiffRequest {
   vars: Record<string, string>;
   varFiles: string[];
   env: Record<string, string | undefined>;
+  /** `modules:` of the config (absolute folders). */
+  moduleSources?: readonly { prefix: string; dir: string }[];
 }
 
 export interface LoadedDiff {
@@ -55,6 +57,10 @@ export async function loadDiff(request: DiffRequest): Promise<LoadedDiff> {
     const pathspecs = req.paths.map((p) => repoPath(top, resolve(req.cwd, p), p));
     const baseSide = new Snapshot(git, objects, top, base.rev, base.label);
     const headSide: Side = req.staged ? new Snapshot(git, objects, top, undefined, 'the index (staged changes)') : new WorkingTree(git, top);
+    // Module sources mapped into the repository by the config are read from each side too.
+    const mapped = mappedFolder(req.moduleSources ?? [], top);
+    baseSide.mappedSource = mapped;
+    if (headSide instanceof Snapshot) headSide.mappedSource = mapped;
     // The local module calls on both sides are asked together with the changed files, not after:
     // the pre-commit hook runs only when Terraform files are staged, so they are almost always needed.
     const changed = changedFiles(git, base.rev, req.staged, pathspecs);
@@ -79,6 +85,17 @@ export async function loadDiff(request: DiffRequest): Promise<LoadedDiff> {
   }
 }
 
+/** A `modules:` mapping as a folder relative to the repository top, for a source (see installedSource). */
+function mappedFolder(mappings: readonly { prefix: string; dir: string }[], top: string): (source: string) => string | undefined {
+  const sorted = [...mappings].sort((a, b) => b.prefix.length - a.prefix.length);
+  return (source) => {
+    const m = sorted.find((x) => source.startsWith(x.prefix));
+    if (!m) return undefined;
+    const abs = resolve(m.dir, source.slice(m.prefix.length).replace(/\?.*$/, '').replace(/^\/+/, ''));
+    return relative(top, abs).split(sep).join('/');
+  };
+}
+
 async function loadRoots(
   req: DiffRequest,
   top: string,
@@ -94,7 +111,7 @@ async function loadRoots(
   await Promise.all([baseSide.prepare([...roots, ...renamedDirs.keys()]), headSide.prepare([...roots])]);
 
   // file() and local modules are read only inside the repository, on both sides.
-  const options = { cwd: req.cwd, vars: req.vars, varFiles: req.varFiles, env: req.env, roots: boundaryRoots(['.'], req.cwd) };
+  const options = { cwd: req.cwd, vars: req.vars, varFiles: req.varFiles, env: req.env, roots: boundaryRoots(['.'], req.cwd), ...(req.moduleSources ? { moduleSources: req.moduleSources } : {}) };
   const pairs = pairRoots([...roots].sort(), renamedDirs, baseSide, headSide);
   // Every base first, then every head: the parse cache keeps one text per path, so a changed
   // module that several roots call is parsed once per side instead of once per root and side.

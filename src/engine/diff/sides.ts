@@ -11,6 +11,10 @@ export const dirOf = (path: string) => (posix.dirname(path) === '.' ? '' : posix
 
 /** `source = "./modules/x"` (or `"source": "../x"` in .tf.json): a local module call, as the Terraform model's grouping reads it. */
 export const LOCAL_SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"(\.{1,2}(?:\/[^"]*)?)"/g;
+/** Paths under a `.terraform/` folder: what `terraform init` installed, not in git. */
+const INSTALLED = /(^|\/)\.terraform(\/|$)/;
+/** Any literal module source, local or not. */
+const ANY_SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"]+)"/g;
 
 /** The folder a local module source points at, relative to the repository top. */
 export function moduleDir(callerDir: string, source: string): string {
@@ -99,6 +103,12 @@ export class Snapshot implements Side {
   private index: Promise<Map<string, Listing>> | undefined;
   readonly reader: TerraformReader;
 
+  /**
+   * Where a non-local module source is kept in the repository (a `modules:` mapping of the config),
+   * as a folder relative to the top; those folders are read too.
+   */
+  mappedSource: (source: string) => string | undefined = () => undefined;
+
   constructor(
     private readonly git: Git,
     private readonly objects: ObjectReader,
@@ -110,7 +120,8 @@ export class Snapshot implements Side {
       readFile: (abs) => this.readFile(abs),
       listFiles: (abs) => {
         const dir = this.relative(abs);
-        if (dir === undefined) return diskReader.listFiles(abs);
+        // Modules `terraform init` installed (.terraform/, never committed) are read from disk.
+        if (dir === undefined || INSTALLED.test(dir)) return diskReader.listFiles(abs);
         const listing = this.listings.get(dir);
         return listing?.size ? [...listing.keys()] : undefined;
       },
@@ -141,6 +152,10 @@ export class Snapshot implements Side {
         for (const m of text.matchAll(LOCAL_SOURCE)) {
           const called = moduleDir(dirOf(w.path), m[1]!);
           if (!called.startsWith('..') && !this.listings.has(called)) next.add(called);
+        }
+        for (const m of text.matchAll(ANY_SOURCE)) {
+          const mapped = m[1]!.startsWith('.') ? undefined : this.mappedSource(m[1]!);
+          if (mapped !== undefined && !mapped.startsWith('..') && !this.listings.has(mapped)) next.add(mapped);
         }
       });
       pending = [...next];
@@ -197,7 +212,7 @@ export class Snapshot implements Side {
   /** Prepared files from memory; anything else (a `file()` path) straight from git. */
   private readFile(abs: string): string | undefined {
     const path = this.relative(abs);
-    if (path === undefined) return diskReader.readFile(abs);
+    if (path === undefined || INSTALLED.test(path)) return diskReader.readFile(abs);
     if (!this.texts.has(path)) {
       let text: string | undefined;
       try {
