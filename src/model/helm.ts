@@ -2,12 +2,12 @@
 // the chart is known) with layers merged over it in order: `--values` files or one environment
 // overlay (`values-prod.yaml`; overlays are alternatives, prod OR staging, so each is merged on its
 // own), or what a helm_release or helmfile release sets. Files become releases in helm-adapter.ts.
-import { basename } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { isScalar } from 'yaml';
 import type { BaseModel, InlineSuppression } from '../core/source.js';
 import { ParseError } from '../core/errors.js';
 import type { Location } from '../core/types.js';
-import { rangeOf, type YamlFile } from '../parsers/yaml.js';
+import { parseYaml, rangeOf, type YamlFile } from '../parsers/yaml.js';
 import { mergeValues, plainValue, valuesTree, type ValueNode } from '../parsers/helm-values.js';
 import { nameMatches, sectionNamed } from '../knowledge/helm-workloads.js';
 import { DIGEST_KEYS, hasUnresolvedVariable, normaliseDigest, parseImage, type ImageRef } from '../knowledge/images.js';
@@ -435,4 +435,33 @@ export function parseChart(yaml: YamlFile, folder: string): ChartInfo {
     keywords: Array.isArray(c.keywords) ? c.keywords.map(String) : [],
     dependencies,
   };
+}
+
+/** `./charts/app`, `../charts/app`, `/abs/chart`: a chart on disk, not a repository chart name. */
+export const isLocalChart = (chart: string) => chart.startsWith('.') || isAbsolute(chart);
+
+/** A chart folder's Chart.yaml and values.yaml, read by whoever deploys it (helm_release, helmfile). */
+export interface LocalChart {
+  chart: ChartInfo;
+  chartYaml: YamlFile;
+  values?: YamlFile;
+}
+
+/**
+ * Reads the chart in `dir` through `read` (which applies the caller's boundary), or undefined when
+ * it has no readable Chart.yaml. A chart that does not parse is left to a scan of its own folder.
+ */
+export function readLocalChart(dir: string, read: (absPath: string) => { path: string; text: string } | undefined): LocalChart | undefined {
+  const yaml = (name: string) => {
+    const f = read(join(dir, name));
+    return f ? parseYaml({ path: f.path, absPath: join(dir, name), text: f.text }) : undefined;
+  };
+  try {
+    const chartYaml = yaml('Chart.yaml') ?? yaml('Chart.yml');
+    if (!chartYaml) return undefined;
+    const values = yaml('values.yaml') ?? yaml('values.yml');
+    return { chart: parseChart(chartYaml, dir), chartYaml, ...(values ? { values } : {}) };
+  } catch {
+    return undefined;
+  }
 }

@@ -3,19 +3,39 @@
 // helmfile hands them to Helm. Only local files inside the scanned tree are read; templated values
 // (`*.gotmpl`, `{{ }}` in a path) are Go templates helmfile renders, so they are listed as not read.
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { ParseError } from '../core/errors.js';
 import type { LoadOptions, SourceFile } from '../core/source.js';
 import { displayPath, readReferencedFile } from '../core/read.js';
 import { rangeOf, parseYaml, type YamlFile } from '../parsers/yaml.js';
 import { setPath, setTree, valuesTreeAt, type ValueNode, type ValueOrigin } from '../parsers/helm-values.js';
-import { HelmRelease, parseChart, yamlLayer, type ChartInfo, type UnreadValues, type ValuesLayer } from './helm.js';
+import { HelmRelease, isLocalChart, readLocalChart, yamlLayer, type ChartInfo, type UnreadValues, type ValuesLayer } from './helm.js';
 
 const get = (map: YAMLMap, key: string) => map.items.find((p) => isScalar(p.key) && p.key.value === key);
 
+type Parsed = { yaml: YamlFile; releases: YAMLMap[] };
+
+/** Grouping counts the releases, lists the files they read, and loads each one: parsed once. */
+const parsedHelmfiles = new WeakMap<SourceFile, Parsed | ParseError>();
+
 /** The release maps of a helmfile (`releases:`), with the parsed file. */
-export function helmfileReleases(file: SourceFile): { yaml: YamlFile; releases: YAMLMap[] } {
+export function helmfileReleases(file: SourceFile): Parsed {
+  let parsed = parsedHelmfiles.get(file);
+  if (!parsed) {
+    try {
+      parsed = parseHelmfile(file);
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      parsed = e;
+    }
+    parsedHelmfiles.set(file, parsed);
+  }
+  if (parsed instanceof ParseError) throw parsed;
+  return parsed;
+}
+
+function parseHelmfile(file: SourceFile): Parsed {
   let yaml: YamlFile;
   try {
     yaml = parseYaml(file);
@@ -43,7 +63,7 @@ export function helmfileReferences(file: SourceFile): string[] {
   const out: string[] = [];
   for (const r of releases) {
     const chart = scalarText(get(r, 'chart')?.value);
-    if (chart && isLocal(chart)) {
+    if (chart && isLocalChart(chart)) {
       const chartDir = resolve(dir, chart);
       out.push(...['Chart.yaml', 'Chart.yml', 'values.yaml', 'values.yml'].map((n) => join(chartDir, n)));
     }
@@ -53,7 +73,11 @@ export function helmfileReferences(file: SourceFile): string[] {
   return out;
 }
 
-const isLocal = (chart: string) => chart.startsWith('.') || isAbsolute(chart);
+/** A file beside the helmfile, inside the scanned tree, or undefined. */
+function readInTree(abs: string, options: LoadOptions): { path: string; text: string } | undefined {
+  const r = existsSync(abs) ? readReferencedFile(abs, options.roots) : undefined;
+  return r?.text === undefined ? undefined : { path: displayPath(abs, options.cwd), text: r.text };
+}
 const scalarText = (n: unknown) => (isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value) : undefined);
 
 /** Release number `part` of a helmfile. */
@@ -67,7 +91,7 @@ export function loadHelmfileRelease(file: SourceFile, part: number, options: Loa
   const at = (node: unknown) => ({ file: file.path, range: rangeOf(yaml, node as YamlNode) });
 
   const chartText = scalarText(get(release, 'chart')?.value);
-  const local = chartText && isLocal(chartText) ? localChart(resolve(dir, chartText), options) : undefined;
+  const local = chartText && isLocalChart(chartText) ? readLocalChart(resolve(dir, chartText), (abs) => readInTree(abs, options)) : undefined;
   const chart: ChartInfo = local?.chart ?? { file: file.path, name: chartText ? chartText.replace(/\/+$/, '').split('/').pop()! : '', keywords: [], dependencies: [] };
 
   const overrides: ValuesLayer[] = [];
@@ -128,15 +152,3 @@ export function loadHelmfileRelease(file: SourceFile, part: number, options: Loa
   });
 }
 
-function localChart(dir: string, options: LoadOptions): { chart: ChartInfo; chartYaml: YamlFile; values?: YamlFile } | undefined {
-  const read = (name: string) => {
-    const abs = join(dir, name);
-    if (!existsSync(abs)) return undefined;
-    const r = readReferencedFile(abs, options.roots);
-    return r.text === undefined ? undefined : parseYaml({ path: displayPath(abs, options.cwd), absPath: abs, text: r.text });
-  };
-  const chartYaml = read('Chart.yaml') ?? read('Chart.yml');
-  if (!chartYaml) return undefined;
-  const values = read('values.yaml') ?? read('values.yml');
-  return { chart: parseChart(chartYaml, dir), chartYaml, ...(values ? { values } : {}) };
-}

@@ -4,15 +4,15 @@
 // `set_sensitive` (blocks, or the provider 3.x `set = [...]` list), as Helm merges them. A value
 // written in HCL points at its .tf line; one from a values file at that file's line. What cannot be
 // read (a variable with no value, a template that is not YAML until rendered) is listed, not skipped.
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { ParseError } from '../core/errors.js';
 import type { Location } from '../core/types.js';
 import type { Expr } from '../parsers/hcl-ast.js';
 import { isUnknown, type Value } from '../parsers/hcl-eval.js';
-import { setPath, setTree, valuesTree, type ValueNode, type ValueOrigin } from '../parsers/helm-values.js';
-import { parseYaml, type YamlFile } from '../parsers/yaml.js';
+import { setPath, setTree, type ValueNode, type ValueOrigin } from '../parsers/helm-values.js';
+import { parseYaml } from '../parsers/yaml.js';
 import { whyNotRead } from '../core/read.js';
-import { HelmRelease, parseChart, yamlLayer, type ChartInfo, type UnreadValues, type ValuesLayer } from './helm.js';
+import { HelmRelease, isLocalChart, readLocalChart, yamlLayer, type ChartInfo, type UnreadValues, type ValuesLayer } from './helm.js';
 import { Attribute, type Resource, type TerraformModule } from './terraform.js';
 
 const cache = new WeakMap<TerraformModule, HelmRelease[]>();
@@ -32,7 +32,9 @@ function releaseOf(model: TerraformModule, r: Resource): HelmRelease {
   const chartAttr = r.attr('chart');
   const chartValue = chartAttr?.value();
   const chartText = typeof chartValue === 'string' ? chartValue : undefined;
-  const local = chartText !== undefined && (chartText.startsWith('.') || isAbsolute(chartText)) ? localChart(model, r, chartText) : undefined;
+  const local = chartText !== undefined && isLocalChart(chartText)
+    ? readLocalChart(isAbsolute(chartText) ? chartText : resolve(r.instance.dir, chartText), (abs) => model.readAuxFile(abs))
+    : undefined;
   const chart: ChartInfo = local?.chart ?? { file: r.location.file, name: chartText ? chartName(chartText) : '', keywords: [], dependencies: [] };
 
   const overrides: ValuesLayer[] = [];
@@ -72,22 +74,6 @@ function releaseOf(model: TerraformModule, r: Resource): HelmRelease {
 /** `bitnami/postgresql`, `oci://ghcr.io/acme/charts/app`, `postgresql` → the chart's name. */
 const chartName = (chart: string) => basename(chart.replace(/\/+$/, '')).replace(/-\d+\.\d+\.\d+.*\.tgz$/, '');
 
-function localChart(model: TerraformModule, r: Resource, chart: string): { chart: ChartInfo; chartYaml: YamlFile; values?: YamlFile } | undefined {
-  const dir = isAbsolute(chart) ? chart : resolve(r.instance.dir, chart);
-  const read = (name: string) => {
-    const f = model.readAuxFile(join(dir, name));
-    return f ? parseYaml({ path: f.path, absPath: join(dir, name), text: f.text }) : undefined;
-  };
-  try {
-    const chartYaml = read('Chart.yaml') ?? read('Chart.yml');
-    if (!chartYaml) return undefined;
-    const values = read('values.yaml') ?? read('values.yml');
-    return { chart: parseChart(chartYaml, dir), chartYaml, ...(values ? { values } : {}) };
-  } catch {
-    return undefined; // a broken local chart is reported when the chart folder itself is scanned
-  }
-}
-
 /** A view of one item of a list value (`values[1]`), located and evaluated like an argument. */
 const element = (parent: Attribute, item: Expr, name: string) => new Attribute(name, item, item, item.start, parent.file, parent.instance);
 
@@ -119,9 +105,10 @@ function valuesItem(model: TerraformModule, item: Attribute, unread: UnreadValue
   const v = item.value();
   if (typeof v === 'string') {
     try {
-      const yaml = parseYaml({ path: item.location.file, absPath: item.location.file, text: v });
+      const parsed = parseYaml({ path: item.location.file, absPath: item.location.file, text: v }).value;
+      if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) return note('it is not a mapping of Helm values', 'write the values as a YAML mapping'), undefined;
       // Written inside the .tf file: every key points at the item, whose text the YAML is.
-      return { tree: (layer) => plainTree(valuesTree(yaml, layer), layer, writtenAt(item)), file: item.location.file };
+      return { tree: (layer) => fromValue((parsed ?? {}) as Value, layer, { layer, key: null, node: null, written: writtenAt(item) }, item.source), file: item.location.file };
     } catch (e) {
       return note(`it is not valid YAML (${e instanceof ParseError ? e.message : String(e)})`, 'fix the YAML'), undefined;
     }
@@ -135,14 +122,6 @@ const short = (s: string) => {
 };
 
 const writtenAt = (a: Attribute): ValueOrigin['written'] => ({ location: a.location, valueLocation: a.valueLocation, text: a.source });
-
-/** Re-points every node of a tree parsed from text inside a .tf file at that text. */
-function plainTree(node: ValueNode, layer: number, written: ValueOrigin['written']): ValueNode {
-  const origin: ValueOrigin = { layer, key: null, node: null, ...(written ? { written } : {}) };
-  if (node.kind === 'map') return { kind: 'map', entries: new Map([...node.entries].map(([k, v]) => [k, plainTree(v, layer, written)])), origin };
-  if (node.kind === 'list') return { kind: 'list', items: node.items.map((i) => plainTree(i, layer, written)), origin };
-  return { kind: 'scalar', value: node.value, origin: { ...origin, ...(written ? { written: { ...written, text: scalarText(node.value) } } : {}) } };
-}
 
 const scalarText = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
