@@ -1,16 +1,26 @@
 import { readFileSync } from 'node:fs';
 
 // dist/src/version.js and src/version.ts are both two levels below package.json... or three.
-function readVersion(): string {
+function readPackage(): { version: string; homepage?: string } {
   for (const rel of ['../package.json', '../../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'iac-guard' && pkg.version) return pkg.version;
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string; homepage?: string };
+      if (pkg.name === 'iac-guard' && pkg.version) return { version: pkg.version, ...(pkg.homepage ? { homepage: pkg.homepage } : {}) };
     } catch {
       /* try the next */
     }
   }
-  return '0.0.0';
+  return { version: '0.0.0' };
 }
 
-export const TOOL = { name: 'iac-guard', version: readVersion() };
+const pkg = readPackage();
+
+/**
+ * Name, version, home page, and where each built-in rule's page is for this version (the tag
+ * `v<version>` of the repository): SARIF's helpUri, so code scanning links to the right text.
+ */
+export const TOOL: { name: string; version: string; informationUri?: string; rulesDocsUri?: string } = {
+  name: 'iac-guard',
+  version: pkg.version,
+  ...(pkg.homepage ? { informationUri: pkg.homepage, rulesDocsUri: `${pkg.homepage.replace(/\/$/, '')}/blob/v${pkg.version}/docs/rules/` } : {}),
+};

@@ -1,12 +1,11 @@
 // SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps, IDE viewers). The tests validate
 // this output against the official OASIS schema in test/fixtures/sarif/.
-import { createHash } from 'node:crypto';
+import { fingerprints } from '../core/fingerprint.js';
 import type { FileError, Finding, Location, RelatedLocation, RuleMeta, Severity } from '../core/types.js';
-import { formatErrorPlace, stringifyJson, subjectOf } from './common.js';
-import type { Reporter } from './types.js';
+import { formatErrorPlace, stringifyJson } from './common.js';
+import type { Reporter, ReportOptions } from './types.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
-export const DEFAULT_INFORMATION_URI = 'https://www.npmjs.com/package/iac-guard';
 /** Versioned so a future change of what is hashed does not silently re-open every alert. */
 export const FINGERPRINT_KEY = 'iacGuardFindingHash/v1';
 
@@ -55,30 +54,23 @@ function relatedLocation(r: RelatedLocation, id: number) {
   };
 }
 
-/**
- * Hashes what identifies a finding but not where it sits: rule, file, resource/path and message id.
- * Findings that share all four (no resource or path to tell them apart) are numbered in order,
- * so moving code keeps each alert's identity as long as their order stays.
- */
-function fingerprints(findings: Finding[]): string[] {
-  const seen = new Map<string, number>();
-  return findings.map((f) => {
-    const key = [f.ruleId, f.location.file, subjectOf(f) ?? '', f.messageId].join('\0');
-    const occurrence = (seen.get(key) ?? 0) + 1;
-    seen.set(key, occurrence);
-    const hashed = occurrence === 1 ? key : `${key}\0${occurrence}`;
-    return createHash('sha256').update(hashed).digest('hex').slice(0, 32);
-  });
-}
-
 /** PascalCase of the kebab-case id: SARIF wants `name` to be an identifier-like string. */
 const ruleName = (id: string) => id.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase());
 
-function ruleDescriptor(rule: RuleMeta) {
+/**
+ * GitHub ranks code-scanning alerts by `security-severity` (0-10: ≥ 7 high, ≥ 4 medium, else low).
+ * Everything iac-guard blocks by default destroys data or opens a system up: high; warnings are
+ * things to look at: medium.
+ */
+export const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0' };
+
+function ruleDescriptor(rule: RuleMeta, options: ReportOptions) {
   const { summary, why, fix, allow } = rule.docs;
+  const helpUri = options.tool.rulesDocsUri && options.documentedRules?.has(rule.id) ? `${options.tool.rulesDocsUri}${rule.id}.md` : undefined;
   return {
     id: rule.id,
     name: ruleName(rule.id),
+    ...(helpUri ? { helpUri } : {}),
     shortDescription: { text: summary },
     fullDescription: { text: why },
     help: {
@@ -86,7 +78,7 @@ function ruleDescriptor(rule: RuleMeta) {
       markdown: `**Fix:** ${fix}${allow ? `\n\n**Allow deliberately:** ${allow}` : ''}`,
     },
     defaultConfiguration: { level: LEVEL[rule.severity] },
-    properties: { category: rule.category },
+    properties: { category: rule.category, tags: ['security', 'iac', rule.category], 'security-severity': SECURITY_SEVERITY[rule.severity] },
   };
 }
 
@@ -100,7 +92,7 @@ function notification(e: FileError) {
 }
 
 export const sarifReporter: Reporter = (result, options) => {
-  const rules: (ReturnType<typeof ruleDescriptor> | { id: string; name: string })[] = result.rules.map(ruleDescriptor);
+  const rules: (ReturnType<typeof ruleDescriptor> | { id: string; name: string })[] = result.rules.map((r) => ruleDescriptor(r, options));
   // A finding whose rule is not in the run's rule list (should not happen) still gets a descriptor,
   // so every ruleIndex points somewhere.
   const ruleIndex = new Map(result.rules.map((r, i) => [r.id, i]));
@@ -147,7 +139,7 @@ export const sarifReporter: Reporter = (result, options) => {
             name: options.tool.name,
             version: options.tool.version,
             semanticVersion: options.tool.version,
-            informationUri: options.tool.informationUri ?? DEFAULT_INFORMATION_URI,
+            ...(options.tool.informationUri ? { informationUri: options.tool.informationUri } : {}),
             rules,
           },
         },

@@ -6,7 +6,9 @@ export interface ReportOptions {
   color: boolean;
   failOn: Config['failOn'];
   /** `informationUri` is the tool's home page for SARIF; a default is used when absent. */
-  tool: { name: string; version: string; informationUri?: string };
+  tool: { name: string; version: string; informationUri?: string; rulesDocsUri?: string };
+  /** Ids of the rules documented at `tool.rulesDocsUri` (the built-in ones; plugins have their own docs). */
+  documentedRules?: ReadonlySet<string>;
   /** `--quiet`: only blocking findings and errors (text, github and markdown; json and sarif are always complete). */
   quiet?: boolean;
   /** Text format: list suppressed findings with their reason instead of only counting them. */
