@@ -4,14 +4,19 @@
 // Exit codes: 0 nothing blocking, 1 blocking findings, 2 usage error or any target not understood.
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { realpathSync, renameSync, statSync, writeFileSync, unlinkSync, type Stats } from 'node:fs';
+import { existsSync, realpathSync, renameSync, statSync, writeFileSync, unlinkSync, type Stats } from 'node:fs';
 import type { Config } from './engine/config.js';
 import type { RunResult } from './core/types.js';
 import { ParseError, UsageError } from './core/errors.js';
 import { MAX_FILE_BYTES } from './core/read.js';
-import { FORMATS, type Format } from './reporters/types.js';
+import { FORMATS, REPO_RELATIVE_FORMATS, type Format } from './reporters/types.js';
 import { REPORTERS } from './reporters/index.js';
-import { visible } from './reporters/common.js';
+import { countResult, plural, summaryLine, visible } from './reporters/common.js';
+import { rebasePath, rebaseResult } from './reporters/paths.js';
+import { findRepoRoot } from './core/git.js';
+import { didYouMean, suggest } from './core/suggest.js';
+import { BUILTIN_RULES } from '../rules/index.js';
+import { applyBaseline, baselineText, readBaseline } from './commands/baseline.js';
 import { TOOL } from './core/version.js';
 import { EXIT, exitCodeFor, scan } from './commands/scan.js';
 import { createProgress } from './commands/progress.js';
@@ -22,9 +27,18 @@ import { diff } from './commands/diff.js';
 
 export { EXIT, today } from './commands/scan.js';
 
-interface ScanFlags {
+/** One report: a format, and the file it goes to (stdout, or --output, when none). */
+export interface OutputSpec {
   format: Format;
+  file?: string;
+}
+
+interface ScanFlags {
+  format: OutputSpec[];
   output?: string;
+  baseDir?: string;
+  baseline?: string;
+  writeBaseline?: string;
   failOn?: Config['failOn'];
   config?: string;
   rule: string[];
@@ -61,6 +75,28 @@ function pluginPolicy(flags: TrustFlags): { plugins?: 'allow' | 'refuse' } {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** `--format FORMAT[:FILE]`, repeatable. */
+export function parseFormat(value: string, prev: OutputSpec[] = []): OutputSpec[] {
+  const colon = value.indexOf(':');
+  const name = colon < 0 ? value : value.slice(0, colon);
+  const file = colon < 0 ? undefined : value.slice(colon + 1);
+  if (!(FORMATS as readonly string[]).includes(name)) {
+    throw new UsageError(`unknown format '${name}' (choose from ${FORMATS.join(', ')})${didYouMean(name, [...FORMATS])}`);
+  }
+  if (file === '') throw new UsageError(`--format ${name}: give a file after the colon, or no colon to write to stdout`);
+  return [...prev, { format: name as Format, ...(file !== undefined ? { file } : {}) }];
+}
+
+/** Which report goes where: every format named (text by default), with --output for the one without a file. */
+export function outputsOf(flags: Pick<ScanFlags, 'format' | 'output'>): OutputSpec[] {
+  const specs = flags.format.length ? flags.format : [{ format: 'text' as const }];
+  const toStdout = specs.filter((s) => s.file === undefined);
+  if (toStdout.length > 1) {
+    throw new UsageError(`only one report can go to ${flags.output ? '--output' : 'stdout'}; give the others a file (--format ${toStdout[1]!.format}:FILE)`);
+  }
+  return flags.output ? specs.map((s) => (s.file === undefined ? { ...s, file: flags.output } : s)) : specs;
+}
 const stdout = (text: string) => void process.stdout.write(text);
 
 /** Colour only on a TTY; NO_COLOR wins over everything but an explicit FORCE_COLOR. */
@@ -180,23 +216,75 @@ async function diffCommand(paths: string[], flags: DiffFlags): Promise<number> {
   return report(outcome, flags);
 }
 
-/** Writes the report to --output or stdout and returns the exit code. */
-function report({ result, failOn }: { result: RunResult; failOn: Config['failOn'] }, flags: ReportFlags): number {
+/** The folder reports name files against for CI tools: --base-dir, else the git work tree, else the current folder. */
+function reportRoot(cwd: string, baseDir: string | undefined): string {
+  if (baseDir !== undefined) {
+    const dir = resolve(cwd, baseDir);
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      /* reported below */
+    }
+    if (!isDir) throw new UsageError(`--base-dir ${baseDir}: not a folder`);
+    return dir;
+  }
+  return findRepoRoot(cwd) ?? cwd;
+}
+
+const documentedRules = new Set(BUILTIN_RULES.map((r) => r.id));
+
+/** Writes each report (stdout, --output or FORMAT:FILE) and returns the exit code. */
+function report({ result: scanned, failOn, config }: { result: RunResult; failOn: Config['failOn']; config: Config }, flags: ReportFlags): number {
   const cwd = process.cwd();
-  const color = wantColor(flags.color, process.env, Boolean(process.stdout.isTTY), Boolean(flags.output));
-  const text = REPORTERS[flags.format](result, { color, failOn, tool: TOOL, quiet: Boolean(flags.quiet) });
-  if (flags.output) writeReport(resolve(cwd, flags.output), text);
-  else process.stdout.write(text);
+  const outputs = outputsOf(flags);
+  const root = reportRoot(cwd, flags.baseDir);
+  const rootRelative = (r: RunResult) => rebaseResult(r, cwd, root);
+
+  let result = scanned;
+  const baselineFile = flags.baseline !== undefined ? resolve(cwd, flags.baseline) : config.baseline;
+  if (baselineFile && flags.writeBaseline === undefined) {
+    const display = flags.baseline ?? rebasePath(baselineFile, cwd, root);
+    const applied = applyBaseline(result, rootRelative(result), readBaseline(baselineFile, display), display);
+    result = applied.result;
+    if (!flags.quiet) {
+      process.stderr.write(
+        `iac-guard: baseline ${visible(display)}: ${plural(applied.matched, 'finding')} matched and suppressed` +
+          (applied.stale ? `; ${plural(applied.stale, 'entry', 'entries')} stale (fixed or moved: rewrite it with --write-baseline)` : '') +
+          '\n',
+      );
+    }
+  }
+
+  const options = { failOn, tool: TOOL, quiet: Boolean(flags.quiet), documentedRules };
+  for (const out of outputs) {
+    const color = out.format === 'text' && wantColor(flags.color, process.env, Boolean(process.stdout.isTTY), out.file !== undefined);
+    const text = REPORTERS[out.format](REPO_RELATIVE_FORMATS.has(out.format) ? rootRelative(result) : result, { ...options, color });
+    if (out.file !== undefined) writeReport(resolve(cwd, out.file), text);
+    else process.stdout.write(text);
+  }
+  // Every report went to a file: the log still says what happened.
+  if (!flags.quiet && outputs.every((o) => o.file !== undefined)) {
+    process.stderr.write(`iac-guard: ${summaryLine(countResult(result, failOn))}\n`);
+  }
+
+  if (flags.writeBaseline !== undefined) {
+    writeReport(resolve(cwd, flags.writeBaseline), baselineText(rootRelative(result), TOOL));
+    const recorded = result.findings.filter((f) => !f.suppressed).length;
+    process.stderr.write(`iac-guard: wrote ${plural(recorded, 'finding')} to the baseline ${visible(flags.writeBaseline)}; run with --baseline ${visible(flags.writeBaseline)} to report only new ones\n`);
+  }
 
   if (flags.verbose) {
     for (const c of result.classified ?? []) process.stderr.write(`iac-guard: ${visible(c.file)}: ${visible(c.reason)}\n`);
     for (const x of result.skipped ?? []) process.stderr.write(`iac-guard: ${visible(x.file)}: skipped: ${visible(x.reason)}\n`);
   }
   // Machine formats carry the errors inside; say it on stderr too so a human sees why it failed.
-  if (result.errors.length && (flags.format !== 'text' || flags.output)) {
+  if (result.errors.length && !outputs.some((o) => o.format === 'text' && o.file === undefined)) {
     // File names and messages quote scanned files: escape them so they cannot drive the terminal.
     for (const e of result.errors) process.stderr.write(`iac-guard: ${visible(formatFileError(e))}\n`);
   }
+  // Writing a baseline records the findings: it fails only when a file could not be read.
+  if (flags.writeBaseline !== undefined) return result.errors.length ? EXIT.usage : EXIT.ok;
   return exitCodeFor(result, failOn);
 }
 
@@ -207,8 +295,11 @@ export function formatFileError(e: { file: string; message: string; line?: numbe
 /** Options of every command that reports findings: the scan and `diff`. */
 function reportOptions(command: Command): Command {
   return command
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('-f, --format <format[:file]>', `output format: ${FORMATS.join(', ')} (default text); repeatable, each to its own file: --format sarif:out.sarif --format text`, parseFormat, [])
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--base-dir <dir>', 'folder that SARIF, GitHub, JUnit and GitLab reports name files against (default: the git work tree, else the current folder)')
+    .option('--baseline <file>', 'findings recorded in this baseline are suppressed; only new ones block (config: baseline)')
+    .option('--write-baseline <file>', "record this run's findings as the baseline (exit 0 unless a file could not be read)")
     .addOption(new Option('--fail-on <level>', 'lowest severity that fails the run').choices(['error', 'warning', 'never']))
     .option('-c, --config <file>', 'config file (default: .iac-guard.yml found upward from the first path)')
     .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
@@ -247,7 +338,22 @@ export function buildProgram(setExit: (code: number) => void = () => {}): Comman
     .option('--changed-since <ref>', 'only Terraform folders, Compose projects, charts and plans with a file changed since this git revision (or untracked)')
     .option('--shard <i/n>', 'only slice i of n (e.g. 2/3) of the work, split by folder or project, for parallel CI jobs')
     .option('--terraform <command>', 'terraform or tofu to run for binary plans (`show -json`); never run unless named here or in config')
-    .action(async (paths: string[], flags: ScanFlags) => setExit(await scanCommand(paths, flags)));
+    .action(async (paths: string[], flags: ScanFlags) => {
+      const first = paths[0];
+      // A first word that is not on disk but reads like a command: `help rules`, `lint .`.
+      if (first !== undefined && first !== '-' && !existsSync(resolve(first))) {
+        if (first === 'help') {
+          const sub = program.commands.find((c) => c.name() === paths[1]);
+          (sub ?? program).outputHelp();
+          return setExit(EXIT.ok);
+        }
+        const close = suggest(first, [...program.commands.map((c) => c.name()), 'help']);
+        if (close.length && !/[./\\]/.test(first)) {
+          throw new UsageError(`'${first}' is neither a command nor a file or folder; did you mean iac-guard ${close.join(', iac-guard ')}? (commands: ${program.commands.map((c) => c.name()).join(', ')})`);
+        }
+      }
+      setExit(await scanCommand(paths, flags));
+    });
 
   trustOptions(reportOptions(
     program

@@ -38,7 +38,7 @@ describe('usage errors exit 2 with one clear line and no stack trace', () => {
     writeFileSync(join(d, 'plan.json'), '{}');
     const r = cli([join(d, 'plan.json')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`iac-guard: ${join(d, '.iac-guard.yml')}:2:1: invalid config: unknown key "fail_on" (expected one of: fail-on, dev-files, rules, include, exclude, allow, resource-types, plugins, compose, helm, modules, limits, terraform)\n`);
+    expect(r.stderr).toBe(`iac-guard: ${join(d, '.iac-guard.yml')}:2:1: invalid config: unknown key "fail_on" (expected one of: fail-on, dev-files, rules, include, exclude, allow, resource-types, plugins, compose, helm, modules, limits, terraform, baseline)\n`);
   });
 });
 

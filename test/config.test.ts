@@ -55,7 +55,7 @@ describe('config', () => {
 
   it('names the unknown key with its position', () => {
     expect(bad('rules: {}\nfail_on: error\n')).toBe(
-      '.iac-guard.yml:2:1: invalid config: unknown key "fail_on" (expected one of: fail-on, dev-files, rules, include, exclude, allow, resource-types, plugins, compose, helm, modules, limits, terraform)',
+      '.iac-guard.yml:2:1: invalid config: unknown key "fail_on" (expected one of: fail-on, dev-files, rules, include, exclude, allow, resource-types, plugins, compose, helm, modules, limits, terraform, baseline)',
     );
   });
 
@@ -84,7 +84,7 @@ describe('config', () => {
 
   it('generates a JSON schema from the same definition', () => {
     const schema = configJsonSchema(['image-unpinned']) as { properties: Record<string, { propertyNames?: unknown; items?: { required?: string[] } }> };
-    expect(Object.keys(schema.properties)).toEqual(['fail-on', 'dev-files', 'rules', 'include', 'exclude', 'allow', 'resource-types', 'plugins', 'compose', 'helm', 'modules', 'limits', 'terraform']);
+    expect(Object.keys(schema.properties)).toEqual(['fail-on', 'dev-files', 'rules', 'include', 'exclude', 'allow', 'resource-types', 'plugins', 'compose', 'helm', 'modules', 'limits', 'terraform', 'baseline']);
     expect(schema.properties.rules!.propertyNames).toEqual({ enum: ['image-unpinned'] });
     expect(schema.properties.allow!.items!.required).toEqual(['rule', 'reason']);
   });

@@ -324,8 +324,12 @@ describe('sarif', () => {
         markdown: '**Fix:** kms-key-ring-replaced fix\n\n**Allow deliberately:** kms-key-ring-replaced allow',
       },
       defaultConfiguration: { level: 'error' },
-      properties: { category: 'data-loss' },
+      properties: { category: 'data-loss', tags: ['security', 'iac', 'data-loss'], 'security-severity': '8.0' },
     });
+    // GitHub ranks by security-severity: errors high, warnings medium, infos low.
+    expect(run.tool.driver.rules.map((r) => (r as { properties?: Record<string, unknown> }).properties?.['security-severity'])).toEqual(
+      run.tool.driver.rules.map((r) => ({ error: '8.0', warning: '5.0', note: '2.0' })[(r as { defaultConfiguration: { level: 'error' | 'warning' | 'note' } }).defaultConfiguration.level]),
+    );
     const [ring, , warning, info] = run.results;
     expect(ring!.ruleIndex).toBe(0);
     expect(ring!.level).toBe('error');

@@ -28,7 +28,8 @@ export interface Location {
 }
 
 export interface Suppression {
-  kind: 'config' | 'inline';
+  /** `baseline`: recorded by --write-baseline and matched by --baseline (a finding that existed before adoption). */
+  kind: 'config' | 'inline' | 'baseline';
   reason: string;
   expires?: string;
 }

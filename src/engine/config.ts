@@ -44,6 +44,8 @@ export interface Config {
   limits: { fileMib: number; runMib: number };
   /** Module source prefix → folder (relative to the config file). */
   modules: Record<string, string>;
+  /** Absolute path of the baseline file (`baseline:`, relative to the config file). */
+  baseline?: string;
   /** `relax`: errors in example, test and dev files are reported as warnings; `strict`: as errors. */
   devFiles: 'relax' | 'strict';
 }
@@ -191,6 +193,10 @@ export const CONFIG_SHAPE: Shape = {
       properties: {
         command: { type: 'string', pattern: '\\S', description: 'terraform or tofu to run `show -json` with for binary plans; never run otherwise (a command from a config inside the scanned tree needs --allow-plugins)' },
       },
+    },
+    baseline: {
+      type: 'string',
+      description: 'Baseline file (relative to this config) written by --write-baseline: findings recorded in it are reported as suppressed; only new ones block.',
     },
   },
 };
@@ -450,6 +456,7 @@ export function parseConfig(text: string, displayPath: string, source?: string):
   });
   return {
     ...(source ? { source } : {}),
+    ...(typeof r.baseline === 'string' ? { baseline: resolve(source ? dirname(source) : '.', r.baseline) } : {}),
     failOn: (r['fail-on'] as Config['failOn'] | undefined) ?? 'error',
     rules: (r.rules ?? {}) as Record<string, RuleSetting>,
     include: (r.include ?? []) as string[],

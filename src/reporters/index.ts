@@ -1,5 +1,7 @@
-// The five output formats. Each is a pure function RunResult → text; the CLI picks one.
+// The output formats. Each is a pure function RunResult → text; the CLI picks one.
 import { githubReporter } from './github.js';
+import { gitlabReporter } from './gitlab.js';
+import { junitReporter } from './junit.js';
 import { jsonReporter } from './json.js';
 import { markdownReporter } from './markdown.js';
 import { sarifReporter } from './sarif.js';
@@ -12,6 +14,8 @@ export const REPORTERS: Record<Format, Reporter> = {
   sarif: sarifReporter,
   github: githubReporter,
   markdown: markdownReporter,
+  junit: junitReporter,
+  gitlab: gitlabReporter,
 };
 
 export { blastRadiusMermaid } from './mermaid.js';

@@ -18,5 +18,8 @@ export interface ReportOptions {
 /** A reporter is a pure function from a run's result to text. */
 export type Reporter = (result: RunResult, options: ReportOptions) => string;
 
-export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'junit', 'gitlab'] as const;
+
+/** Formats whose file names CI tools resolve against the repository root. */
+export const REPO_RELATIVE_FORMATS: ReadonlySet<Format> = new Set(['sarif', 'github', 'junit', 'gitlab']);
 export type Format = (typeof FORMATS)[number];
