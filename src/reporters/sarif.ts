@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps, IDE viewers). The tests validate
 // this output against the official OASIS schema in test/fixtures/sarif/.
 import { fingerprints } from '../core/fingerprint.js';
-import type { FileError, Finding, Location, RelatedLocation, RuleMeta, Severity } from '../core/types.js';
+import type { FileError, Location, RelatedLocation, RuleMeta, Severity } from '../core/types.js';
 import { formatErrorPlace, stringifyJson } from './common.js';
 import type { Reporter, ReportOptions } from './types.js';
 
