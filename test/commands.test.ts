@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BUILTIN_RULES } from '../rules/index.js';
 import { parseConfig } from '../src/engine/config.js';
-import { configTemplate, INSTALLED_SCHEMA, PRE_COMMIT_SNIPPET, schemaReference, workflowSnippet } from '../src/commands/init.js';
+import { configTemplate, INSTALLED_SCHEMA, installSnippet, preCommitSnippet, schemaReference, workflowSnippet } from '../src/commands/init.js';
 import { suggest } from '../src/core/suggest.js';
 import { createProgress, PROGRESS_AFTER_FILES } from '../src/commands/progress.js';
 import { cli, ROOT } from './helpers/cli.js';
@@ -108,7 +108,8 @@ describe('iac-guard init', () => {
     expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${INSTALLED_SCHEMA}`);
     expect(() => parseConfig(text, '.iac-guard.yml')).not.toThrow();
     expect(r.stdout).toContain('Wrote .iac-guard.yml.');
-    expect(r.stdout).toContain(PRE_COMMIT_SNIPPET);
+    expect(r.stdout).toContain(preCommitSnippet());
+    expect(r.stdout).toContain(installSnippet());
     expect(r.stdout).toContain(workflowSnippet());
   });
 
@@ -164,10 +165,13 @@ describe('iac-guard init', () => {
   });
 
   it('the printed snippets are valid YAML', () => {
-    const hooks = parseYaml(PRE_COMMIT_SNIPPET) as { repos: { repo: string; hooks: { id: string; entry: string }[] }[] };
-    expect(hooks.repos[0]!.hooks[0]).toMatchObject({ id: 'iac-guard', entry: 'npx --no-install iac-guard' });
+    const hooks = parseYaml(preCommitSnippet('1.2.3')) as { repos: { repo: string; rev: string; hooks: { id: string }[] }[] };
+    expect(hooks.repos[0]).toEqual({ repo: 'https://github.com/iac-guard/iac-guard', rev: 'v1.2.3', hooks: [{ id: 'iac-guard' }, { id: 'iac-guard-diff' }] });
+    // The hook ids printed are the ones this repository publishes.
+    const published = parseYaml(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string }[];
+    expect(published.map((h) => h.id)).toEqual(hooks.repos[0]!.hooks.map((h) => h.id));
     const workflow = parseYaml(workflowSnippet('1.2.3')) as { jobs: { 'iac-guard': { steps: { uses?: string }[] } } };
-    expect(workflow.jobs['iac-guard'].steps.map((s) => s.uses)).toContain('OWNER/iac-guard@v1.2.3');
+    expect(workflow.jobs['iac-guard'].steps.map((s) => s.uses)).toContain('iac-guard/iac-guard@v1.2.3');
   });
 });
 

@@ -8,7 +8,7 @@ import { TOOL } from '../core/version.js';
 import { packageRoot } from './docs.js';
 import { EXIT, type ExitCode } from './scan.js';
 
-/** Where editors find the schema after `npm install --save-dev iac-guard`. */
+/** Where editors find the schema after iac-guard is installed as a devDependency. */
 export const INSTALLED_SCHEMA = './node_modules/iac-guard/docs/config.schema.json';
 
 /** The schema of this installation when it lives inside the project, else the usual install path. */
@@ -60,24 +60,33 @@ compose: {}
 `;
 }
 
-export const PRE_COMMIT_SNIPPET = `# .pre-commit-config.yaml (needs iac-guard installed: npm install --save-dev iac-guard)
+/** The repository iac-guard is installed from (package.json homepage), e.g. https://github.com/iac-guard/iac-guard. */
+export const REPOSITORY = TOOL.informationUri ?? 'https://github.com/iac-guard/iac-guard';
+const GITHUB_SLUG = REPOSITORY.replace(/^https:\/\/github\.com\//, '').replace(/\/$/, '');
+
+/**
+ * The hooks this repository publishes (.pre-commit-hooks.yaml), at the tag of this version:
+ * pre-commit installs iac-guard itself, and the hooks pass staged files with their folders.
+ */
+export function preCommitSnippet(version = TOOL.version): string {
+  return `# .pre-commit-config.yaml (pre-commit installs iac-guard from the tag; nothing else to install)
 repos:
-  - repo: local
+  - repo: ${REPOSITORY}
+    rev: v${version}
     hooks:
-      - id: iac-guard
-        name: iac-guard
-        entry: npx --no-install iac-guard
-        language: system
-        files: '\\.(tf|tfvars|tf\\.json|ya?ml)$'
-        pass_filenames: false   # a Terraform module is a folder: scan the whole tree
-        args: ['.']
-      - id: iac-guard-diff      # what the staged .tf changes would destroy, before any plan
-        name: iac-guard diff
-        entry: npx --no-install iac-guard diff --staged
-        language: system
-        files: '\\.(tf|tfvars|tf\\.json)$'
-        pass_filenames: false
+      - id: iac-guard        # the staged Terraform, Compose and Helm values files (with their folders)
+      - id: iac-guard-diff   # what the staged .tf changes would destroy, before any plan
 `;
+}
+
+/** Installs that work without a registry release: a project devDependency from the version's tag. */
+export function installSnippet(version = TOOL.version): string {
+  return `# install into this project (npm 11 asks to allow iac-guard's build script: the allowScripts line)
+npm pkg set allowScripts.iac-guard=true --json
+npm install --save-dev github:${GITHUB_SLUG}#v${version}
+npx iac-guard .
+`;
+}
 
 export function workflowSnippet(version = TOOL.version): string {
   return `# .github/workflows/iac-guard.yml (a complete one: examples/github/iac-guard.yml)
@@ -91,7 +100,7 @@ jobs:
     steps:
       - uses: actions/checkout@v4
       - id: iac-guard
-        uses: OWNER/iac-guard@v${version}   # the repository that hosts iac-guard
+        uses: ${GITHUB_SLUG}@v${version}
         with:
           paths: .
           sarif-file: iac-guard.sarif
@@ -119,9 +128,12 @@ export function initCommand(dir: string | undefined, flags: { force?: boolean },
     [
       `Wrote ${relative(cwd, file) || file}.`,
       '',
-      'Run iac-guard before each commit with pre-commit:',
+      'Install it in this project:',
       '',
-      PRE_COMMIT_SNIPPET,
+      installSnippet(),
+      'Run it before each commit with pre-commit:',
+      '',
+      preCommitSnippet(),
       'And on every pull request with the GitHub Action:',
       '',
       workflowSnippet(),
