@@ -29,7 +29,7 @@ function runsLikeAUser(bin: string): void {
   const scan = spawnSync(bin, [KEYRING_PLAN, '--format', 'json'], { encoding: 'utf8', env: npmEnv });
   expect(scan.status).toBe(1);
   const rules = new Set((JSON.parse(scan.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId));
-  expect(rules.has('kms-key-ring-replaced')).toBe(true);
+  expect(rules.has('plan-key-container-replaced')).toBe(true);
 }
 
 describe('installing outside the clone', () => {
