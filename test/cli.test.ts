@@ -225,20 +225,26 @@ describe('rule options and ids in the config are checked before anything runs', 
     const { d, r } = run('rules:\n  compose-log-rotation:\n    options:\n      daemonRotateLogs: true\n');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `iac-guard: ${join(d, '.iac-guard.yml')}: invalid config: rules.compose-log-rotation.options: unknown option "daemonRotateLogs"; did you mean daemonRotatesLogs? (compose-log-rotation takes daemonRotatesLogs)\n`,
+      `iac-guard: ${join(d, '.iac-guard.yml')}:4:7: invalid config: rules.compose-log-rotation.options: unknown option "daemonRotateLogs"; did you mean daemonRotatesLogs? (compose-log-rotation takes daemonRotatesLogs)\n`,
     );
   });
 
   it('an option of the wrong type is an error, not a rule crash blamed on a scanned file', () => {
-    const { r } = run('rules:\n  compose-log-rotation:\n    options:\n      daemonRotatesLogs: "yes"\n');
+    const { d, r } = run('rules:\n  compose-log-rotation:\n    options:\n      daemonRotatesLogs: "yes"\n');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('invalid config: rules.compose-log-rotation.options.daemonRotatesLogs must be a boolean (got "yes")');
+    expect(r.stderr).toContain(`${join(d, '.iac-guard.yml')}:4:26: invalid config: rules.compose-log-rotation.options.daemonRotatesLogs must be a boolean (got "yes")`);
   });
 
   it('an option outside its values is an error naming them', () => {
     const { r } = run('rules:\n  image-unpinned:\n    options:\n      minimumPin: digests\n');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('rules.image-unpinned.options.minimumPin must be one of channel, version, digest (got "digests"); did you mean digest?');
+  });
+
+  it('a misspelt rule id in the config is named at its line', () => {
+    const { d, r } = run('fail-on: error\nrules:\n  image-unpined: warning\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`iac-guard: ${join(d, '.iac-guard.yml')}:3:3: unknown rule id: image-unpined; did you mean image-unpinned? (see \`iac-guard rules\`)\n`);
   });
 
   it('a misspelt rule id gets a suggestion', () => {

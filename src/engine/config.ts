@@ -44,6 +44,11 @@ export interface Config {
   limits: { fileMib: number; runMib: number };
   /** Module source prefix → folder (relative to the config file). */
   modules: Record<string, string>;
+  /**
+   * Where `rules.<id>` and `rules.<id>.options.<name>` keys sit in the config file, so checks that
+   * need the rule list (unknown ids, option types) can name file:line:column too.
+   */
+  places?: Record<string, { line: number; column: number }>;
   /** Absolute path of the baseline file (`baseline:`, relative to the config file). */
   baseline?: string;
   /** `relax`: errors in example, test and dev files are reported as warnings; `strict`: as errors. */
@@ -405,6 +410,36 @@ export function loadConfig(file: string, displayPath = file): Config {
   return parseConfig(read.text, displayPath, resolve(file));
 }
 
+/** Positions of the keys under `rules:` and their `options:` (see Config.places). */
+function rulePlaces(root: YamlNode | null, lines: LineCounter): NonNullable<Config['places']> {
+  const places: NonNullable<Config['places']> = {};
+  const at = (node: unknown) => {
+    const offset = (node as YamlNode | null)?.range?.[0];
+    if (offset === undefined) return undefined;
+    const p = lines.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  const pairs = (node: unknown) => (isMap(node) ? node.items : []);
+  const rules = pairs(root).find((p) => isScalar(p.key) && p.key.value === 'rules')?.value;
+  for (const rule of pairs(rules)) {
+    if (!isScalar(rule.key)) continue;
+    const id = String(rule.key.value);
+    const place = at(rule.key);
+    if (place) places[`rules.${id}`] = place;
+    const options = pairs(rule.value).find((p) => isScalar(p.key) && p.key.value === 'options')?.value;
+    for (const option of pairs(options)) {
+      if (!isScalar(option.key)) continue;
+      const name = String(option.key.value);
+      // A wrong value is reported at the value, an unknown name at the name.
+      const key = at(option.key);
+      const value = at(option.value);
+      if (key) places[`rules.${id}.options.${name}`] = key;
+      if (value) places[`rules.${id}.options.${name}=`] = value;
+    }
+  }
+  return places;
+}
+
 export function parseConfig(text: string, displayPath: string, source?: string): Config {
   const lineCounter = new LineCounter();
   // Absurd `[`/`{` nesting makes the yaml parser crawl: refuse it before parsing.
@@ -443,6 +478,7 @@ export function parseConfig(text: string, displayPath: string, source?: string):
     throw new UsageError(`${displayPath}${where}: invalid config: ${issue.message}`);
   }
   const r = raw as Record<string, unknown>;
+  const places = rulePlaces(doc.contents as YamlNode | null, lineCounter);
   const compose = (r.compose ?? {}) as Record<string, unknown>;
   const helm = (r.helm ?? {}) as Record<string, unknown>;
   const terraform = (r.terraform ?? {}) as Record<string, unknown>;
@@ -456,6 +492,7 @@ export function parseConfig(text: string, displayPath: string, source?: string):
   });
   return {
     ...(source ? { source } : {}),
+    ...(Object.keys(places).length ? { places } : {}),
     ...(typeof r.baseline === 'string' ? { baseline: resolve(source ? dirname(source) : '.', r.baseline) } : {}),
     failOn: (r['fail-on'] as Config['failOn'] | undefined) ?? 'error',
     rules: (r.rules ?? {}) as Record<string, RuleSetting>,

@@ -64,7 +64,15 @@ export function selectRules(rules: AnyRule[], config: Config, only: string[] = [
   const unknown = [...Object.keys(config.rules), ...only, ...disable].filter((id) => !resolveId(id));
   if (unknown.length) {
     const hint = unknown.length === 1 ? didYouMean(unknown[0]!, rules.map((r) => r.id)) : '';
-    throw new ParseError(config.source ?? 'command line', `unknown rule id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}${hint} (see \`iac-guard rules\`)`);
+    // An id from the config file is named at its line; one from --rule/--disable has none.
+    const place = config.places?.[`rules.${unknown[0]!}`];
+    const fromConfig = Object.keys(config.rules).includes(unknown[0]!);
+    throw new ParseError(
+      fromConfig ? (config.source ?? 'command line') : 'command line',
+      `unknown rule id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}${hint} (see \`iac-guard rules\`)`,
+      fromConfig ? place?.line : undefined,
+      fromConfig ? place?.column : undefined,
+    );
   }
   const settings = new Map<string, RuleSetting>();
   for (const [id, s] of Object.entries(config.rules)) settings.set(resolveId(id)!, s);
@@ -80,7 +88,7 @@ export function selectRules(rules: AnyRule[], config: Config, only: string[] = [
     // `--rule X` turns X on even when config has it off: the command line is the more specific wish.
     if (sev === 'off' && !onlyIds.has(rule.id)) continue;
     const given = typeof s === 'object' ? (s.options ?? {}) : {};
-    checkOptions(rule, given, config.source);
+    checkOptions(rule, given, config);
     const options = { ...rule.options, ...given };
     active.push({ rule, severity: sev && sev !== 'off' ? sev : rule.severity, options });
   }
@@ -92,24 +100,28 @@ export function selectRules(rules: AnyRule[], config: Config, only: string[] = [
  * a typo or a wrong type is a config error, never a silently ignored setting or a rule crash
  * blamed on a scanned file. Rules that do not describe all their options are not checked.
  */
-function checkOptions(rule: AnyRule, given: Record<string, unknown>, source: string | undefined): void {
+function checkOptions(rule: AnyRule, given: Record<string, unknown>, config: Config): void {
   const specs = (rule.optionSpecs ?? {}) as Record<string, OptionSpec | undefined>;
   const names = Object.keys(specs).filter((k) => specs[k]);
   if (!Object.keys(rule.options ?? {}).every((k) => names.includes(k))) return;
   const where = `rules.${rule.id}.options`;
-  const fail = (message: string) => {
-    throw new ParseError(source ?? 'command line', `invalid config: ${message}`);
+  // The id as the config wrote it (an alias, perhaps), for its place in the file.
+  const written = Object.keys(config.rules).find((id) => id === rule.id || (rule.aliases ?? []).includes(id)) ?? rule.id;
+  const fail = (message: string, place?: { line: number; column: number }) => {
+    throw new ParseError(config.source ?? 'command line', `invalid config: ${message}`, place?.line, place?.column);
   };
   for (const [name, value] of Object.entries(given)) {
     const spec = specs[name];
-    if (!spec) fail(`${where}: unknown option "${name}"${didYouMean(name, names)} (${rule.id} takes ${names.join(', ') || 'no options'})`);
+    const keyPlace = config.places?.[`rules.${written}.options.${name}`];
+    const valuePlace = config.places?.[`rules.${written}.options.${name}=`] ?? keyPlace;
+    if (!spec) fail(`${where}: unknown option "${name}"${didYouMean(name, names)} (${rule.id} takes ${names.join(', ') || 'no options'})`, keyPlace);
     const ok =
       spec!.type === 'string[]'
         ? Array.isArray(value) && value.every((v) => typeof v === 'string')
         : typeof value === spec!.type;
-    if (!ok) fail(`${where}.${name} must be ${spec!.type === 'string[]' ? 'a list of strings' : `a ${spec!.type}`} (got ${JSON.stringify(value)})`);
+    if (!ok) fail(`${where}.${name} must be ${spec!.type === 'string[]' ? 'a list of strings' : `a ${spec!.type}`} (got ${JSON.stringify(value)})`, valuePlace);
     if (spec!.values && !spec!.values.includes(value as string)) {
-      fail(`${where}.${name} must be one of ${spec!.values.join(', ')} (got "${String(value)}")${didYouMean(String(value), [...spec!.values])}`);
+      fail(`${where}.${name} must be one of ${spec!.values.join(', ')} (got "${String(value)}")${didYouMean(String(value), [...spec!.values])}`, valuePlace);
     }
   }
 }
