@@ -49,6 +49,16 @@ describe('installing outside the clone', () => {
     const installed = npm(['install', '-g', '--prefix', prefix, tarball], work);
     expect(installed.code, installed.out).toBe(0);
     runsLikeAUser(join(prefix, 'bin', 'iac-guard'));
+    // A documented plugin (`import { defineRule } from 'iac-guard'`) loads under the global install.
+    const plugin = join(work, 'repo');
+    execFileSync('mkdir', ['-p', join(plugin, 'rules')]);
+    writeFileSync(join(plugin, 'rules', 'no-privileged.mjs'), readFileSync(join(ROOT, 'examples/custom-rule/rules/no-privileged.mjs'), 'utf8'));
+    writeFileSync(join(plugin, '.iac-guard.yml'), 'plugins: [./rules/no-privileged.mjs]\n');
+    writeFileSync(join(plugin, 'docker-compose.yml'), 'services:\n  agent:\n    image: example/agent:1.0.0\n    privileged: true\n');
+    const scan = spawnSync(join(prefix, 'bin', 'iac-guard'), ['docker-compose.yml', '--allow-plugins', '--rule', 'acme-no-privileged'], { cwd: plugin, encoding: 'utf8', env: npmEnv });
+    expect(scan.stderr).toBe('');
+    expect(scan.status).toBe(1);
+    expect(scan.stdout).toContain('acme-no-privileged');
   }, 300_000);
 
   it('a git URL of a clone, as a project devDependency: prepare builds it', () => {

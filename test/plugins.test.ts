@@ -2,7 +2,7 @@
 // and npm packages resolved from the config file's folder, and every way a plugin can fail,
 // each of which must stop the run (exit 2) rather than pass silently.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
@@ -22,6 +22,19 @@ describe('examples/custom-rule', () => {
     expect(errors).toEqual([]);
     expect(findings.map((f) => [f.ruleId, f.line, f.column, f.path])).toEqual([['acme-no-privileged', 11, 5, 'services.monitoring-agent.privileged']]);
     expect(findings[0]!.message).toMatch(/^services\.monitoring-agent\.privileged runs the container privileged, so anyone who breaks into it owns the host/);
+  });
+
+  it("written as documented (`import { defineRule } from 'iac-guard'`), it loads from a folder with no node_modules", () => {
+    // As under pre-commit, the Action or a global install: the plugin's folder has no iac-guard of its own.
+    const d = tempDir('iac-guard-plugin-');
+    mkdirSync(join(d, 'rules'));
+    writeFileSync(join(d, 'rules', 'no-privileged.mjs'), readFileSync(join(ROOT, 'examples/custom-rule/rules/no-privileged.mjs'), 'utf8'));
+    writeFileSync(join(d, '.iac-guard.yml'), 'plugins: [./rules/no-privileged.mjs]\n');
+    writeFileSync(join(d, 'docker-compose.yml'), 'services:\n  agent:\n    image: example/agent:1.0.0\n    privileged: true\n');
+    const r = cli(['docker-compose.yml', '--allow-plugins', '--rule', 'acme-no-privileged', '--format', 'json'], { cwd: d });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(report(r.stdout).findings.map((f) => [f.ruleId, f.line])).toEqual([['acme-no-privileged', 4]]);
   });
 
   it('passes a file without privileged services (exit 0)', () => {

@@ -3,9 +3,9 @@
 // A plugin that cannot be found, loaded or validated, or whose id collides with another rule,
 // is a usage error (exit 2): a rule the user asked for never silently goes missing.
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError } from '../core/errors.js';
 import { defineRule, type AnyRule } from '../rule-api/rule.js';
 import { INPUT_KINDS, SEVERITIES } from '../core/types.js';
@@ -48,8 +48,46 @@ export async function loadPlugins(specs: string[], baseDir: string, builtins: An
   return loaded;
 }
 
+/** The running copy's package folder: the nearest package.json named iac-guard above this module. */
+function runningPackageRoot(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    try {
+      if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'iac-guard') return dir;
+    } catch {
+      /* not ours */
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+// Resolves `iac-guard` for plugins to the running copy: a plugin in a repository without
+// node_modules, under pre-commit, the Action or a global install has no iac-guard of its own.
+const SELF_RESOLVE_HOOK = `
+let api;
+export function initialize(data) { api = data.api; }
+export async function resolve(specifier, context, next) {
+  if (specifier === 'iac-guard') return { url: api, shortCircuit: true };
+  return next(specifier, context);
+}`;
+let selfResolution: boolean | undefined;
+
+/** Registers the hook once per process; false when this copy has no built API to offer. */
+function resolveIacGuardToThisCopy(): boolean {
+  if (selfResolution !== undefined) return selfResolution;
+  const root = runningPackageRoot();
+  const api = root ? join(root, 'dist', 'src', 'index.js') : undefined;
+  selfResolution = Boolean(api && existsSync(api) && typeof register === 'function');
+  if (selfResolution) register(`data:text/javascript,${encodeURIComponent(SELF_RESOLVE_HOOK)}`, { data: { api: pathToFileURL(api!).href } });
+  return selfResolution;
+}
+
 async function loadOne(spec: string, baseDir: string): Promise<AnyRule[]> {
   const file = resolvePlugin(spec, baseDir);
+  resolveIacGuardToThisCopy();
   if (TYPESCRIPT.has(extname(file))) {
     throw new Error(`${file} is TypeScript; compile it to JavaScript (.js/.mjs) first: Node 20 cannot import .ts files`);
   }
