@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/fixtures/**', 'examples/**/node_modules/**'] },
+  { ignores: ['dist/**', 'action/index.cjs', 'node_modules/**', 'coverage/**', '**/fixtures/**', 'examples/**/node_modules/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

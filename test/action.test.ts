@@ -118,9 +118,9 @@ describe('GitHub Action: a plan that deletes a database', () => {
     expect(plain(r.summary)).toContain('aws_db_instance.orders');
   });
 
-  it('the built dist/src/action/main.js behaves the same as a process', () => {
+  it('the committed bundle action/index.cjs behaves the same, run as the runner runs it', () => {
     const { env, collect } = setup({ 'plan.json': 'blocking-plan.json' }, { plan: 'plan.json', 'fail-on': 'error', annotations: 'true', summary: 'true' });
-    const child = spawnSync(process.execPath, [join(ROOT, 'dist/src/action/main.js')], { cwd: ROOT, env, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, [join(ROOT, 'action/index.cjs')], { cwd: env.GITHUB_WORKSPACE!, env, encoding: 'utf8' });
     const r = collect(child.status ?? -1, child.stdout);
     expect(child.stderr).toBe('');
     expect(r.code).toBe(1);
@@ -256,6 +256,84 @@ describe('GitHub Action: diff-base', () => {
   });
 });
 
+describe('GitHub Action: on a pull request it compares the change with the base commit', () => {
+  const git = (workspace: string, ...args: string[]) => {
+    const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: workspace, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout.trim();
+  };
+  const ring = (location: string) => `resource "google_kms_key_ring" "logs" {\n  name     = "logs"\n  location = ${location}\n}\n`;
+
+  /** A workspace whose HEAD moves the ring, and a pull_request event naming the commit before as base. */
+  function pullRequest(inputs: Record<string, string> = {}) {
+    const { env, collect } = setup({}, inputs);
+    const workspace = env.GITHUB_WORKSPACE!;
+    git(workspace, 'init', '-q', '-b', 'main');
+    writeFileSync(join(workspace, 'main.tf'), ring('"global"'));
+    git(workspace, 'add', '.');
+    git(workspace, 'commit', '-q', '-m', 'base');
+    const base = git(workspace, 'rev-parse', 'HEAD');
+    writeFileSync(join(workspace, 'main.tf'), `variable "infra_region" {\n  default = "us-central1"\n}\n\n${ring('var.infra_region')}`);
+    git(workspace, 'commit', '-q', '-am', 'move the ring');
+    writeFileSync(env.GITHUB_EVENT_PATH!, JSON.stringify({ action: 'synchronize', number: 7, pull_request: { number: 7, base: { ref: 'main', sha: base }, head: { ref: 'feature' } } }));
+    return { env, collect, workspace, base };
+  }
+
+  it('the committed bundle, with no diff-base input, blocks the key ring swap at the changed line', () => {
+    const { env, collect } = pullRequest({ 'sarif-file': 'iac-guard.sarif' });
+    const child = spawnSync(process.execPath, [join(ROOT, 'action/index.cjs')], { cwd: env.GITHUB_WORKSPACE!, env, encoding: 'utf8' });
+    const r = collect(child.status ?? -1, child.stdout);
+    expect(child.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const annotations = lines(r.stdout).filter((l) => l.startsWith('::'));
+    expect(annotations.some((a) => /^::error file=main\.tf,line=7,col=3,[^:]*title=diff-forces-replacement google_kms_key_ring\.logs::/.test(a))).toBe(true);
+    expect(r.outputs['sarif-file']).toBe('iac-guard.sarif');
+    const sarif = JSON.parse(readFileSync(join(r.workspace, 'iac-guard.sarif'), 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarif.runs[0]!.results.map((x) => x.ruleId)).toContain('diff-forces-replacement');
+    expect(r.summary).toMatch(/^## ❌ iac-guard: blocked/);
+  });
+
+  it('diff-pull-request: false scans only', async () => {
+    const { env, collect } = pullRequest({ 'diff-pull-request': 'false' });
+    let stdout = '';
+    const r = collect(await runAction(env, (t) => (stdout += t)), stdout);
+    expect(lines(r.stdout).filter((l) => l.includes('diff-forces-replacement'))).toEqual([]);
+  });
+
+  it('a base commit missing from a shallow checkout fails the step and says to fetch it', async () => {
+    const { env, collect } = pullRequest();
+    writeFileSync(env.GITHUB_EVENT_PATH!, JSON.stringify({ pull_request: { base: { sha: 'f'.repeat(40) } } }));
+    let stdout = '';
+    const r = collect(await runAction(env, (t) => (stdout += t)), stdout);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("the pull request's base commit ffffffffffff is not in the checkout");
+    expect(r.stdout).toContain('fetch-depth: 0');
+  });
+
+  it('reports: FORMAT:FILE writes more reports, and rule/disable reach the scan', async () => {
+    const { env, collect } = setup({ 'plan.json': 'blocking-plan.json' }, { plan: 'plan.json', reports: 'junit:junit.xml\ngitlab:gl.json', disable: 'plan-stateful-destroyed' });
+    let stdout = '';
+    const r = collect(await runAction(env, (t) => (stdout += t)), stdout);
+    expect(r.outputs.blocking).toBe('0');
+    expect(readFileSync(join(r.workspace, 'junit.xml'), 'utf8')).toMatch(/^<\?xml /);
+    expect(JSON.parse(readFileSync(join(r.workspace, 'gl.json'), 'utf8'))).toEqual([]);
+    const bad = setup({ 'plan.json': 'blocking-plan.json' }, { plan: 'plan.json', reports: 'sarf:x' });
+    let out2 = '';
+    expect(await runAction(bad.env, (t) => (out2 += t))).toBe(2);
+    expect(out2).toContain('input reports: "sarf:x" is not FORMAT:FILE');
+    expect(out2).not.toContain('plan-stateful-destroyed'); // refused before anything ran
+  });
+});
+
+describe('GitHub Action: the committed bundle', () => {
+  it('action/index.cjs is what scripts/bundle-action.mjs builds from the sources (run npm run build:action when this fails)', () => {
+    const fresh = join(tempDir('iac-guard-bundle-'), 'index.cjs');
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/bundle-action.mjs'), fresh], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(ROOT, 'action/index.cjs'), 'utf8') === readFileSync(fresh, 'utf8'), 'action/index.cjs is stale: npm run build:action').toBe(true);
+  });
+});
+
 describe('GitHub Action: large results stay readable', () => {
   const finding = (i: number): Finding => ({
     ruleId: 'plan-stateful-destroyed',
@@ -347,15 +425,16 @@ describe('action.yml and the example workflow', () => {
   const action = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
     inputs: Record<string, unknown>;
     outputs: Record<string, { value: string }>;
-    runs: { using: string; steps: { id?: string; run: string; env?: Record<string, string> }[] };
+    runs: { using: string; main: string };
   };
 
-  it('passes every input to the entry as INPUT_<NAME>, never spliced into a script', () => {
-    const scan = action.runs.steps.find((s) => s.id === 'scan')!;
-    expect(action.runs.using).toBe('composite');
-    for (const name of Object.keys(action.inputs)) expect(scan.env?.[`INPUT_${name.toUpperCase()}`]).toBe(`\${{ inputs.${name} }}`);
-    for (const step of action.runs.steps) expect(step.run).not.toContain('${{ inputs.');
-    expect(scan.run).toBe('node "$GITHUB_ACTION_PATH/dist/src/action/main.js"');
+  it('is a JavaScript action running the committed bundle, and the entry reads every input it declares', () => {
+    expect(action.runs).toEqual({ using: 'node20', main: 'action/index.cjs' });
+    const source = readFileSync(join(ROOT, 'src/action/run.ts'), 'utf8');
+    for (const [name, spec] of Object.entries(action.inputs)) {
+      expect(source, `input ${name} is never read`).toContain(`'${name}'`);
+      expect((spec as { description?: string }).description).toBeTruthy();
+    }
     expect(Object.keys(action.outputs).sort()).toEqual(['blocking', 'findings', 'sarif-file']);
   });
 

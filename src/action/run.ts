@@ -3,9 +3,8 @@
 // 0 nothing blocking, 1 blocking findings, 2 bad inputs or anything not understood.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Config } from '../engine/config.js';
 import { ParseError, UsageError } from '../core/errors.js';
 import { compareFindings } from '../engine/runner.js';
@@ -14,10 +13,9 @@ import { REPORTERS } from '../reporters/index.js';
 import { countResult } from '../reporters/common.js';
 import { escapeData, escapeProperty } from '../reporters/github.js';
 import { markdownText } from '../reporters/markdown-escape.js';
-import type { ReportOptions } from '../reporters/types.js';
+import { FORMATS, type Format, type ReportOptions } from '../reporters/types.js';
 import { TOOL } from '../core/version.js';
-import { packageRoot } from '../commands/docs.js';
-import { knownRules } from '../commands/rules.js';
+import { diff } from '../commands/diff.js';
 import { EXIT, exitCodeFor, resolveConfig, scan, type ExitCode } from '../commands/scan.js';
 import { appendSummary, getBooleanInput, getInput, getListInput, setOutputs } from './runner-files.js';
 
@@ -37,6 +35,17 @@ export interface ActionInputs {
   allowPlugins: boolean;
   /** terraform or tofu for binary plans; empty: binary plans are refused. */
   terraform: string;
+  /** On a pull request without diff-base: diff against the pull request's base commit. */
+  diffPullRequest: boolean;
+  tfDir: string;
+  varFiles: string[];
+  vars: string[];
+  values: string[];
+  only: string[];
+  disable: string[];
+  changedSince: string;
+  /** More reports, as the CLI's `--format FORMAT:FILE` (paths relative to the workspace). */
+  reports: string[];
 }
 
 export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
@@ -57,7 +66,51 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     summary: getBooleanInput(env, 'summary', true),
     allowPlugins: getBooleanInput(env, 'allow-plugins', false),
     terraform: getInput(env, 'terraform'),
+    diffPullRequest: getBooleanInput(env, 'diff-pull-request', true),
+    tfDir: getInput(env, 'tf-dir'),
+    varFiles: getListInput(env, 'var-file'),
+    vars: getListInput(env, 'var'),
+    values: getListInput(env, 'values'),
+    only: getListInput(env, 'rule'),
+    disable: getListInput(env, 'disable'),
+    changedSince: getInput(env, 'changed-since'),
+    reports: reportsInput(env),
   };
+}
+
+/** `reports`: FORMAT:FILE lines, checked before anything runs. */
+function reportsInput(env: NodeJS.ProcessEnv): string[] {
+  const specs = getListInput(env, 'reports');
+  for (const spec of specs) {
+    const colon = spec.indexOf(':');
+    if (colon < 1 || colon === spec.length - 1 || !(FORMATS as readonly string[]).includes(spec.slice(0, colon))) {
+      throw new UsageError(`input reports: "${spec}" is not FORMAT:FILE with FORMAT one of ${FORMATS.join(', ')}`);
+    }
+  }
+  return specs;
+}
+
+/**
+ * The base commit of the pull request that triggered the run (GITHUB_EVENT_PATH), or undefined
+ * for other events. A base missing from a shallow checkout is a usage error saying how to fetch it.
+ */
+export function pullRequestBase(env: NodeJS.ProcessEnv, workspace: string): string | undefined {
+  if (!/^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? '') || !env.GITHUB_EVENT_PATH) return undefined;
+  let event: { pull_request?: { base?: { sha?: unknown } } };
+  try {
+    event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as typeof event;
+  } catch (e) {
+    throw new UsageError(`cannot read the pull request event ${env.GITHUB_EVENT_PATH}: ${(e as Error).message}`);
+  }
+  const sha = event.pull_request?.base?.sha;
+  if (typeof sha !== 'string' || !/^[0-9a-f]{40,64}$/.test(sha)) return undefined;
+  const present = spawnSync('git', ['cat-file', '-e', `${sha}^{commit}`], { cwd: workspace, encoding: 'utf8' });
+  if (present.status !== 0) {
+    throw new UsageError(
+      `the pull request's base commit ${sha.slice(0, 12)} is not in the checkout, so the change cannot be compared with it; give actions/checkout \`fetch-depth: 0\` (or set diff-pull-request: false)`,
+    );
+  }
+  return sha;
 }
 
 export async function runAction(env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<ExitCode> {
@@ -84,6 +137,16 @@ export async function runAction(env: NodeJS.ProcessEnv, out: (text: string) => v
       sarifFile = inputs.sarifFile;
     } catch (e) {
       return failToRun(env, out, `cannot write sarif-file ${inputs.sarifFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
+  for (const spec of inputs.reports) {
+    const colon = spec.indexOf(':');
+    const format = spec.slice(0, colon) as Format;
+    const file = spec.slice(colon + 1);
+    try {
+      writeFileSync(resolve(workspace, file), REPORTERS[format](result, options));
+    } catch (e) {
+      return failToRun(env, out, `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
   }
   if (inputs.summary) appendSummary(env, jobSummary(result, options, inputs.annotations));
@@ -146,49 +209,40 @@ async function collect(inputs: ActionInputs, workspace: string, env: NodeJS.Proc
       ...(inputs.config ? { config: inputs.config } : {}),
       ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
       ...(inputs.terraform ? { terraform: inputs.terraform } : {}),
+      ...(inputs.tfDir ? { tfDir: inputs.tfDir } : {}),
+      ...(inputs.changedSince ? { changedSince: inputs.changedSince } : {}),
+      vars: inputs.vars,
+      varFiles: inputs.varFiles,
+      values: inputs.values,
+      only: inputs.only,
+      disable: inputs.disable,
       plugins: pluginPolicy(inputs),
     });
     results.push(outcome.result);
     failOn = outcome.failOn;
   }
-  if (inputs.diffBase) {
-    const diff = runDiff(inputs, workspace, env);
-    // The JSON contract leaves rule metadata out; SARIF wants it, so take it from the registry.
-    const ids = new Set(diff.findings.map((f) => f.ruleId));
-    const known = await knownRules(workspace, { ...(inputs.config ? { config: inputs.config } : {}), plugins: pluginPolicy(inputs) });
-    diff.rules = known.filter((r) => ids.has(r.id)).map((r) => ({ id: r.id, severity: r.severity, inputs: r.inputs, category: r.category, docs: r.docs }));
-    results.push(diff);
+  const base = inputs.diffBase || (inputs.diffPullRequest ? pullRequestBase(env, workspace) : undefined);
+  if (base) {
+    const outcome = await diff({
+      cwd: workspace,
+      env,
+      staged: false,
+      paths: [],
+      base,
+      ...(inputs.config ? { config: inputs.config } : {}),
+      ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
+      vars: inputs.vars,
+      varFiles: inputs.varFiles,
+      only: inputs.only,
+      disable: inputs.disable,
+      plugins: pluginPolicy(inputs),
+    });
+    results.push(outcome.result);
+    failOn ??= outcome.failOn;
   }
   // Only a diff: fail-on still comes from the config when the input does not set it.
   failOn ??= resolveConfig(workspace, inputs.config || undefined).failOn;
   return { result: mergeResults(results), failOn };
-}
-
-// ---------- diff-base: through the CLI ----------
-
-/**
- * `iac-guard diff --base <ref>` run as the CLI (its JSON report read back), so the action gets
- * exactly what a developer gets locally.
- */
-function runDiff(inputs: ActionInputs, workspace: string, env: NodeJS.ProcessEnv): RunResult {
-  const dir = mkdtempSync(join(tmpdir(), 'iac-guard-diff-'));
-  try {
-    const report = join(dir, 'report.json');
-    const args = ['diff', '--base', inputs.diffBase, '--format', 'json', '--output', report];
-    if (inputs.config) args.push('--config', inputs.config);
-    args.push(inputs.allowPlugins ? '--allow-plugins' : '--refuse-plugins');
-    const child = spawnSync(process.execPath, [join(packageRoot(), 'dist/iac-guard.cjs'), ...args], { cwd: workspace, env, encoding: 'utf8' });
-    let text: string;
-    try {
-      text = readFileSync(report, 'utf8');
-    } catch {
-      const why = (child.stderr || child.stdout || '').trim().split('\n')[0] || `exit ${child.status}`;
-      throw new UsageError(`iac-guard diff --base ${inputs.diffBase} failed: ${why}`);
-    }
-    return fromJsonReport(text);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 interface JsonFinding {
