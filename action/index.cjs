@@ -23276,6 +23276,51 @@ function withErrors(result, errors) {
   return { ...result, errors: all };
 }
 
+// src/action/pr-comment.ts
+var COMMENT_MARKER = "<!-- iac-guard: sticky report -->";
+var MAX_COMMENT_CHARS = 65e3;
+function commentTarget(env, event, token) {
+  const number = event?.pull_request?.number;
+  if (typeof number !== "number" || !env.GITHUB_REPOSITORY) return void 0;
+  return { api: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/$/, ""), repository: env.GITHUB_REPOSITORY, number, token };
+}
+function commentBody(markdown) {
+  const body2 = markdown.length > MAX_COMMENT_CHARS ? `${markdown.slice(0, markdown.lastIndexOf("\n", MAX_COMMENT_CHARS))}
+
+_Cut to fit a comment; the job summary has the whole report._
+` : markdown;
+  return `${COMMENT_MARKER}
+${body2}`;
+}
+async function upsertComment(target, markdown, fetchImpl = fetch) {
+  const headers = {
+    authorization: `Bearer ${target.token}`,
+    accept: "application/vnd.github+json",
+    "content-type": "application/json",
+    "x-github-api-version": "2022-11-28",
+    "user-agent": "iac-guard"
+  };
+  const base = `${target.api}/repos/${target.repository}/issues`;
+  const call = async (method, url, body3) => {
+    const res = await fetchImpl(url, { method, headers, ...body3 !== void 0 ? { body: JSON.stringify(body3) } : {} });
+    if (!res.ok) throw new Error(`${method} ${url.replace(target.api, "")}: HTTP ${res.status}${res.status === 403 ? " (give the job `pull-requests: write`)" : ""}`);
+    return res.json();
+  };
+  let existing;
+  for (let page = 1; page <= 10 && existing === void 0; page++) {
+    const comments = await call("GET", `${base}/${target.number}/comments?per_page=100&page=${page}`);
+    existing = comments.find((c) => c.body?.startsWith(COMMENT_MARKER))?.id;
+    if (comments.length < 100) break;
+  }
+  const body2 = { body: commentBody(markdown) };
+  if (existing !== void 0) {
+    await call("PATCH", `${base}/comments/${existing}`, body2);
+    return "updated";
+  }
+  await call("POST", `${base}/${target.number}/comments`, body2);
+  return "created";
+}
+
 // src/action/runner-files.ts
 var import_node_fs15 = require("node:fs");
 var import_node_crypto4 = require("node:crypto");
@@ -23359,7 +23404,9 @@ function readInputs(env) {
     only: getListInput(env, "rule"),
     disable: getListInput(env, "disable"),
     changedSince: getInput(env, "changed-since"),
-    reports: reportsInput(env)
+    reports: reportsInput(env),
+    comment: getBooleanInput(env, "comment", false),
+    githubToken: getInput(env, "github-token")
   };
 }
 function reportsInput(env) {
@@ -23389,6 +23436,23 @@ function pullRequestBase(env, workspace) {
     );
   }
   return sha;
+}
+async function commentOnPullRequest(env, inputs, markdown) {
+  if (!inputs.githubToken) return "input comment is true but github-token is empty";
+  let event;
+  try {
+    event = env.GITHUB_EVENT_PATH ? JSON.parse((0, import_node_fs16.readFileSync)(env.GITHUB_EVENT_PATH, "utf8")) : void 0;
+  } catch {
+    event = void 0;
+  }
+  const target = commentTarget(env, event, inputs.githubToken);
+  if (!target) return "not a pull request event: nothing to comment on";
+  try {
+    await upsertComment(target, markdown);
+    return void 0;
+  } catch (e) {
+    return `commenting failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
 }
 async function runAction(env, out) {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -23425,6 +23489,11 @@ async function runAction(env, out) {
     }
   }
   if (inputs.summary) appendSummary(env, jobSummary(result, options, inputs.annotations));
+  if (inputs.comment) {
+    const problem = await commentOnPullRequest(env, inputs, REPORTERS.markdown(result, options));
+    if (problem) out(`::warning title=${escapeProperty("iac-guard: no pull request comment")}::${escapeData(problem)}
+`);
+  }
   const counts = countResult(result, failOn);
   setOutputs(env, {
     findings: String(counts.findings - counts.suppressed),

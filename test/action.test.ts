@@ -3,6 +3,9 @@
 // built dist/src/action/main.js.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { COMMENT_MARKER } from '../src/action/pr-comment.js';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -322,6 +325,58 @@ describe('GitHub Action: on a pull request it compares the change with the base 
     expect(await runAction(bad.env, (t) => (out2 += t))).toBe(2);
     expect(out2).toContain('input reports: "sarf:x" is not FORMAT:FILE');
     expect(out2).not.toContain('plan-stateful-destroyed'); // refused before anything ran
+  });
+});
+
+describe('GitHub Action: the sticky pull-request comment', () => {
+  /** A stand-in for GitHub's REST API on loopback, recording each request. */
+  async function fakeApi(existing: { id: number; body: string }[]) {
+    const requests: { method: string; url: string; body: string; auth: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        requests.push({ method: req.method!, url: req.url!, body, auth: String(req.headers.authorization) });
+        res.setHeader('content-type', 'application/json');
+        res.end(req.method === 'GET' ? JSON.stringify(existing) : JSON.stringify({ id: 99 }));
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((done) => server.close(done)) };
+  }
+
+  const commentRun = async (existing: { id: number; body: string }[]) => {
+    const api = await fakeApi(existing);
+    const { env, collect } = setup({ 'plan.json': 'blocking-plan.json' }, { plan: 'plan.json', comment: 'true', 'github-token': 'tkn' });
+    env.GITHUB_API_URL = api.url;
+    env.GITHUB_REPOSITORY = 'acme/infra';
+    let stdout = '';
+    const r = collect(await runAction(env, (t) => (stdout += t)), stdout);
+    await api.close();
+    return { r, requests: api.requests };
+  };
+
+  it('creates one comment with the markdown report and a marker', async () => {
+    const { r, requests } = await commentRun([{ id: 5, body: 'someone else' }]);
+    expect(r.code).toBe(1);
+    expect(requests.map((q) => `${q.method} ${q.url.replace(/\?.*/, '')}`)).toEqual(['GET /repos/acme/infra/issues/7/comments', 'POST /repos/acme/infra/issues/7/comments']);
+    expect(requests[1]!.auth).toBe('Bearer tkn');
+    const body = (JSON.parse(requests[1]!.body) as { body: string }).body;
+    expect(body.startsWith(`${COMMENT_MARKER}\n## ❌ iac-guard: blocked`)).toBe(true);
+  });
+
+  it('edits the comment it left before instead of adding another', async () => {
+    const { requests } = await commentRun([{ id: 5, body: 'someone else' }, { id: 42, body: `${COMMENT_MARKER}\nold report` }]);
+    expect(requests.map((q) => `${q.method} ${q.url.replace(/\?.*/, '')}`)).toEqual(['GET /repos/acme/infra/issues/7/comments', 'PATCH /repos/acme/infra/issues/comments/42']);
+  });
+
+  it('a comment that cannot be posted is a warning; the gate result stands', async () => {
+    const { env, collect } = setup({ 'plan.json': 'blocking-plan.json' }, { plan: 'plan.json', comment: 'true', 'github-token': '' });
+    let stdout = '';
+    const r = collect(await runAction(env, (t) => (stdout += t)), stdout);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('::warning title=iac-guard%3A no pull request comment::input comment is true but github-token is empty');
   });
 });
 

@@ -16,6 +16,7 @@ import { markdownText } from '../reporters/markdown-escape.js';
 import { FORMATS, type Format, type ReportOptions } from '../reporters/types.js';
 import { TOOL } from '../core/version.js';
 import { diff } from '../commands/diff.js';
+import { commentTarget, upsertComment } from './pr-comment.js';
 import { EXIT, exitCodeFor, resolveConfig, scan, type ExitCode } from '../commands/scan.js';
 import { appendSummary, getBooleanInput, getInput, getListInput, setOutputs } from './runner-files.js';
 
@@ -46,6 +47,9 @@ export interface ActionInputs {
   changedSince: string;
   /** More reports, as the CLI's `--format FORMAT:FILE` (paths relative to the workspace). */
   reports: string[];
+  /** Keep one pull-request comment with the markdown report up to date. */
+  comment: boolean;
+  githubToken: string;
 }
 
 export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
@@ -75,6 +79,8 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     disable: getListInput(env, 'disable'),
     changedSince: getInput(env, 'changed-since'),
     reports: reportsInput(env),
+    comment: getBooleanInput(env, 'comment', false),
+    githubToken: getInput(env, 'github-token'),
   };
 }
 
@@ -111,6 +117,25 @@ export function pullRequestBase(env: NodeJS.ProcessEnv, workspace: string): stri
     );
   }
   return sha;
+}
+
+/** Posts or edits the sticky comment; returns why it could not, or undefined. */
+async function commentOnPullRequest(env: NodeJS.ProcessEnv, inputs: ActionInputs, markdown: string): Promise<string | undefined> {
+  if (!inputs.githubToken) return 'input comment is true but github-token is empty';
+  let event: { pull_request?: { number?: unknown } } | undefined;
+  try {
+    event = env.GITHUB_EVENT_PATH ? (JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as typeof event) : undefined;
+  } catch {
+    event = undefined;
+  }
+  const target = commentTarget(env, event, inputs.githubToken);
+  if (!target) return 'not a pull request event: nothing to comment on';
+  try {
+    await upsertComment(target, markdown);
+    return undefined;
+  } catch (e) {
+    return `commenting failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
 }
 
 export async function runAction(env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<ExitCode> {
@@ -150,6 +175,11 @@ export async function runAction(env: NodeJS.ProcessEnv, out: (text: string) => v
     }
   }
   if (inputs.summary) appendSummary(env, jobSummary(result, options, inputs.annotations));
+  if (inputs.comment) {
+    const problem = await commentOnPullRequest(env, inputs, REPORTERS.markdown(result, options));
+    // The report is in the log and the summary already: a comment that fails is a warning, not a lost run.
+    if (problem) out(`::warning title=${escapeProperty('iac-guard: no pull request comment')}::${escapeData(problem)}\n`);
+  }
 
   const counts = countResult(result, failOn);
   setOutputs(env, {
