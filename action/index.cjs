@@ -22416,13 +22416,17 @@ export async function resolve(specifier, context, next) {
   return next(specifier, context);
 }`;
 var selfResolution;
+var API_SHIM = `export function defineRule(spec) { return spec; }
+export ${formatMessage.toString()}`;
 function resolveIacGuardToThisCopy() {
   if (selfResolution !== void 0) return selfResolution;
+  selfResolution = typeof import_node_module.register === "function";
+  if (!selfResolution) return false;
   const root = runningPackageRoot();
-  const api = root ? (0, import_node_path18.join)(root, "dist", "src", "index.js") : void 0;
-  selfResolution = Boolean(api && (0, import_node_fs12.existsSync)(api) && typeof import_node_module.register === "function");
-  if (selfResolution) (0, import_node_module.register)(`data:text/javascript,${encodeURIComponent(SELF_RESOLVE_HOOK)}`, { data: { api: (0, import_node_url.pathToFileURL)(api).href } });
-  return selfResolution;
+  const built = root ? (0, import_node_path18.join)(root, "dist", "src", "index.js") : void 0;
+  const api = built && (0, import_node_fs12.existsSync)(built) ? (0, import_node_url.pathToFileURL)(built).href : `data:text/javascript,${encodeURIComponent(API_SHIM)}`;
+  (0, import_node_module.register)(`data:text/javascript,${encodeURIComponent(SELF_RESOLVE_HOOK)}`, { data: { api } });
+  return true;
 }
 async function loadOne(spec, baseDir) {
   const file = resolvePlugin(spec, baseDir);

@@ -380,7 +380,40 @@ describe('GitHub Action: the sticky pull-request comment', () => {
   });
 });
 
+/** The files of this repository the runner has for `uses: iac-guard/iac-guard@v…`, without node_modules or dist/. */
+function actionCheckout(): string {
+  const dir = tempDir('iac-guard-uses-');
+  spawnSync('mkdir', [join(dir, 'action')]);
+  for (const f of ['action.yml', 'package.json', 'action/index.cjs']) copyFileSync(join(ROOT, f), join(dir, f));
+  return dir;
+}
+
 describe('GitHub Action: the committed bundle', () => {
+  it('runs from a checkout with no node_modules and no dist/ (nothing installed)', () => {
+    const { env, collect } = setup({ 'plan.json': 'blocking-plan.json' }, { plan: 'plan.json' });
+    const child = spawnSync(process.execPath, [join(actionCheckout(), 'action/index.cjs')], { cwd: env.GITHUB_WORKSPACE!, env, encoding: 'utf8' });
+    const r = collect(child.status ?? -1, child.stdout);
+    expect(child.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.outputs).toEqual({ findings: '1', blocking: '1', 'sarif-file': '' });
+  });
+
+  it("loads a documented plugin (`import { defineRule } from 'iac-guard'`) when allow-plugins is true", () => {
+    const { env, collect } = setup({}, { paths: 'docker-compose.yml', 'allow-plugins': 'true', rule: 'acme-no-privileged' });
+    const workspace = env.GITHUB_WORKSPACE!;
+    spawnSync('mkdir', [join(workspace, 'rules')]);
+    writeFileSync(join(workspace, 'rules', 'no-privileged.mjs'), readFileSync(join(ROOT, 'examples/custom-rule/rules/no-privileged.mjs'), 'utf8'));
+    writeFileSync(join(workspace, '.iac-guard.yml'), 'plugins: [./rules/no-privileged.mjs]\n');
+    writeFileSync(join(workspace, 'docker-compose.yml'), 'services:\n  agent:\n    image: example/agent:1.0.0\n    privileged: true\n');
+    // What the runner checks out for `uses:`: the repository without node_modules or dist/.
+    const checkout = actionCheckout();
+    const child = spawnSync(process.execPath, [join(checkout, 'action/index.cjs')], { cwd: workspace, env, encoding: 'utf8' });
+    const r = collect(child.status ?? -1, child.stdout);
+    expect(child.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(lines(r.stdout)[0]).toMatch(/^::error file=docker-compose\.yml,line=4,col=5,.*title=acme-no-privileged /);
+  });
+
   it('action/index.cjs is what scripts/bundle-action.mjs builds from the sources (run npm run build:action when this fails)', () => {
     const fresh = join(tempDir('iac-guard-bundle-'), 'index.cjs');
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts/bundle-action.mjs'), fresh], { cwd: ROOT, encoding: 'utf8' });

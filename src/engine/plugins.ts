@@ -7,7 +7,7 @@ import { createRequire, register } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError } from '../core/errors.js';
-import { defineRule, type AnyRule } from '../rule-api/rule.js';
+import { defineRule, formatMessage, type AnyRule } from '../rule-api/rule.js';
 import { INPUT_KINDS, SEVERITIES } from '../core/types.js';
 import { importModule } from '../core/dynamic-import.js';
 import { insideRoots, safeRealpath } from '../core/read.js';
@@ -75,14 +75,24 @@ export async function resolve(specifier, context, next) {
 }`;
 let selfResolution: boolean | undefined;
 
-/** Registers the hook once per process; false when this copy has no built API to offer. */
+/**
+ * Where a bundle runs without the compiled API beside it (the Action's action/index.cjs), plugins
+ * get its two functions as a module of their own: defineRule may pass the spec through, since every
+ * loaded rule goes through the real defineRule again (validateRule).
+ */
+const API_SHIM = `export function defineRule(spec) { return spec; }
+export ${formatMessage.toString()}`;
+
+/** Registers the hook once per process. */
 function resolveIacGuardToThisCopy(): boolean {
   if (selfResolution !== undefined) return selfResolution;
+  selfResolution = typeof register === 'function';
+  if (!selfResolution) return false;
   const root = runningPackageRoot();
-  const api = root ? join(root, 'dist', 'src', 'index.js') : undefined;
-  selfResolution = Boolean(api && existsSync(api) && typeof register === 'function');
-  if (selfResolution) register(`data:text/javascript,${encodeURIComponent(SELF_RESOLVE_HOOK)}`, { data: { api: pathToFileURL(api!).href } });
-  return selfResolution;
+  const built = root ? join(root, 'dist', 'src', 'index.js') : undefined;
+  const api = built && existsSync(built) ? pathToFileURL(built).href : `data:text/javascript,${encodeURIComponent(API_SHIM)}`;
+  register(`data:text/javascript,${encodeURIComponent(SELF_RESOLVE_HOOK)}`, { data: { api } });
+  return true;
 }
 
 async function loadOne(spec: string, baseDir: string): Promise<AnyRule[]> {
