@@ -74,6 +74,16 @@ describe('installing outside the clone', () => {
     runsLikeAUser(join(project, 'node_modules', '.bin', 'iac-guard'));
   }, 600_000);
 
+  it('a git URL installed globally with --install-links (without it npm links to a deleted clone)', () => {
+    const work = tempDir('iac-guard-git-global-');
+    const clone = join(work, 'clone');
+    execFileSync('git', ['clone', '-q', ROOT, clone]);
+    const prefix = join(work, 'prefix');
+    const installed = npm(['install', '-g', '--install-links', '--prefix', prefix, `git+file://${clone}`], work);
+    expect(installed.code, installed.out).toBe(0);
+    runsLikeAUser(join(prefix, 'bin', 'iac-guard'));
+  }, 600_000);
+
   it('npm publish --dry-run is clean', () => {
     const r = npm(['publish', '--dry-run', '--ignore-scripts'], ROOT);
     expect(r.code, r.out).toBe(0);
