@@ -77,6 +77,46 @@ describe('reports name files relative to the repository root', () => {
   });
 });
 
+describe("SARIF meets GitHub's code-scanning upload limits and conventions", () => {
+  it('every rule and result is in the shape GitHub ingests and ranks', () => {
+    const d = repo();
+    mkdirSync(join(d, 'stack'));
+    writeFileSync(join(d, 'stack', 'docker-compose.yml'), 'services:\n  web:\n    image: nginx:latest\n    ports: ["8080:80"]\n');
+    const doc = JSON.parse(cli(['--format', 'sarif', 'infra', 'stack'], { cwd: d }).stdout) as {
+      version: string;
+      runs: {
+        tool: { driver: { name: string; rules: { id: string; helpUri?: string; shortDescription: { text: string }; help: { text: string }; properties: { tags: string[]; 'security-severity': string } }[] } };
+        results: { ruleId: string; ruleIndex: number; message: { text: string }; partialFingerprints: Record<string, string>; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+      }[];
+    };
+    expect(doc.version).toBe('2.1.0');
+    expect(doc.runs).toHaveLength(1);
+    const run = doc.runs[0]!;
+    expect(run.results.length).toBeGreaterThanOrEqual(2);
+    expect(run.results.length).toBeLessThanOrEqual(25_000); // GitHub's cap per run
+    expect(run.tool.driver.rules.length).toBeLessThanOrEqual(25_000);
+    for (const rule of run.tool.driver.rules) {
+      expect(rule.id.length).toBeLessThanOrEqual(255);
+      expect(rule.shortDescription.text.length).toBeGreaterThan(0);
+      expect(rule.help.text.length).toBeGreaterThan(0);
+      const severity = Number(rule.properties['security-severity']);
+      expect(severity >= 0 && severity <= 10, rule.id).toBe(true);
+      expect(rule.properties.tags).toContain('security');
+      expect(rule.properties.tags.length).toBeLessThanOrEqual(20);
+      if (rule.helpUri) expect(rule.helpUri).toMatch(/^https:\/\//);
+    }
+    for (const result of run.results) {
+      expect(run.tool.driver.rules[result.ruleIndex]!.id).toBe(result.ruleId);
+      expect(result.message.text.length).toBeGreaterThan(0);
+      expect(Object.values(result.partialFingerprints).every((v) => v.length > 0)).toBe(true);
+      const { uri } = result.locations[0]!.physicalLocation.artifactLocation;
+      // Repository-relative, so GitHub can place the alert on the file.
+      expect(uri).toMatch(/^(infra|stack)\//);
+      expect(result.locations[0]!.physicalLocation.region.startLine).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
+
 describe('several formats in one run', () => {
   it('--format sarif:FILE --format text writes the SARIF file and still prints text to the log', () => {
     const d = repo();
