@@ -21684,9 +21684,13 @@ function command(name, properties, message) {
   const props = properties.filter((p) => p[1] !== void 0).map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",");
   return `::${name} ${props}::${escapeData(message)}`;
 }
+var outsideRepository = (file) => file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file) || file.startsWith("../");
 function annotation(f) {
   const { start, end } = f.location.range;
   const subject = subjectOf(f);
+  if (outsideRepository(f.location.file)) {
+    return command(COMMAND[f.severity], [["title", subject !== void 0 ? `${f.ruleId} ${subject}` : f.ruleId]], `${formatLocation(f.location)}: ${f.message}${relaxedSuffix(f)}`);
+  }
   const related2 = (f.related ?? []).map(
     (r) => `related: ${[r.resource, r.location ? `at ${formatLocation(r.location)}` : void 0].filter(Boolean).join(" ")}${r.resource || r.location ? ": " : ""}${r.message}`
   );
@@ -21703,7 +21707,7 @@ function annotation(f) {
     [f.message + relaxedSuffix(f), ...related2].join("\n")
   );
 }
-var errorAnnotation = (e) => command("error", [["file", e.file], ["line", e.line], ["col", e.column], ["title", "iac-guard: file not understood"]], e.message);
+var errorAnnotation = (e) => outsideRepository(e.file) ? command("error", [["title", "iac-guard: file not understood"]], `${e.file}${e.line ? `:${e.line}` : ""}: ${e.message}`) : command("error", [["file", e.file], ["line", e.line], ["col", e.column], ["title", "iac-guard: file not understood"]], e.message);
 var GITHUB_ANNOTATIONS_PER_KIND = 10;
 var githubReporter = (result, options) => {
   const blocking = (f) => isBlocking(f, options.failOn);

@@ -58,6 +58,17 @@ describe('reports name files relative to the repository root', () => {
     expect(text.stdout).not.toContain('infra/main.tf');
   });
 
+  it('a file outside the repository (a plan in /tmp) is annotated without a file GitHub cannot place, naming it', () => {
+    const d = repo();
+    const outside = tempDir('iac-guard-outside-');
+    writeFileSync(join(outside, 'main.tf'), OPEN_SSH);
+    const r = cli(['--format', 'github', join(outside, 'main.tf')], { cwd: d });
+    expect(r.code).toBe(1);
+    const first = r.stdout.split('\n')[0]!;
+    expect(first).toMatch(/^::error title=tf-firewall-open aws_security_group_rule\.ssh::/);
+    expect(first).toContain(`${join(outside, 'main.tf')}:6:3: aws_security_group_rule.ssh lets the whole internet`);
+  });
+
   it('--base-dir overrides the git work tree, and must be a folder', () => {
     const d = repo();
     const r = cli(['--format', 'sarif', '--base-dir', 'infra', 'infra'], { cwd: d });

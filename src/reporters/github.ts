@@ -25,9 +25,18 @@ function command(name: string, properties: [string, string | number | undefined]
   return `::${name} ${props}::${escapeData(message)}`;
 }
 
+/**
+ * A file outside the repository (a plan written to /tmp by an earlier step) has no place on the
+ * pull request: GitHub drops such annotations. It is annotated without a file, naming it instead.
+ */
+const outsideRepository = (file: string) => file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file) || file.startsWith('../');
+
 function annotation(f: Finding): string {
   const { start, end } = f.location.range;
   const subject = subjectOf(f);
+  if (outsideRepository(f.location.file)) {
+    return command(COMMAND[f.severity], [['title', subject !== undefined ? `${f.ruleId} ${subject}` : f.ruleId]], `${formatLocation(f.location)}: ${f.message}${relaxedSuffix(f)}`);
+  }
   const related = (f.related ?? []).map(
     (r) => `related: ${[r.resource, r.location ? `at ${formatLocation(r.location)}` : undefined].filter(Boolean).join(' ')}${r.resource || r.location ? ': ' : ''}${r.message}`,
   );
@@ -46,7 +55,9 @@ function annotation(f: Finding): string {
 }
 
 const errorAnnotation = (e: FileError) =>
-  command('error', [['file', e.file], ['line', e.line], ['col', e.column], ['title', 'iac-guard: file not understood']], e.message);
+  outsideRepository(e.file)
+    ? command('error', [['title', 'iac-guard: file not understood']], `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`)
+    : command('error', [['file', e.file], ['line', e.line], ['col', e.column], ['title', 'iac-guard: file not understood']], e.message);
 
 /** GitHub keeps only the first annotations of each kind per step (10 at the time of writing) and drops the rest. */
 export const GITHUB_ANNOTATIONS_PER_KIND = 10;
