@@ -16898,6 +16898,7 @@ init_terraform();
 var messages = {
   replaced: "{{address}} will be replaced ({{changes}}): terraform destroys this {{label}} and creates a new, empty one{{lost}}. Put {{arguments}} back, or create the new {{label}} beside the old one and move the data before removing the old one.",
   replacedAtPlanTime: "{{address}} will be replaced unless the new value turns out equal at plan time ({{changes}}): terraform destroys this {{label}} and creates a new, empty one{{lost}}. Put {{arguments}} back, or check `terraform plan` and move the data first.",
+  refused: "{{address}} has `prevent_destroy = true`, so terraform will refuse to plan this change ({{changes}} forces a new {{label}}): nothing is destroyed, but the apply fails until it is resolved. Put {{arguments}} back, or create the new {{label}} beside the old one and move the data before removing the old one.",
   mayBeReplaced: '{{address}} may be replaced ({{changes}}): {{arguments}} forces a new {{label}} when its value changes, and the value the provider holds now is not in the configuration. Check `terraform plan` for "forces replacement" before applying.'
 };
 function describe({ path: path2, change }) {
@@ -16927,7 +16928,7 @@ var rule_default7 = defineRule({
   category: "data-loss",
   docs: {
     summary: "A change to the .tf files edits an argument that makes terraform destroy and recreate a key, key ring, database, bucket, disk or secret.",
-    why: "Some arguments (a key ring's `location`, a bucket's `name`, a database's `region`) cannot be changed in place: the provider destroys the resource and creates a new, empty one. For a key ring that means every crypto key in it and everything they encrypted; for a database or bucket, the data. `iac-guard diff` sees this in the commit, before anyone runs `terraform plan`, with variables and tfvars resolved on both sides.",
+    why: "Some arguments (a key ring's `location`, a bucket's `name`, a database's `region`) cannot be changed in place: the provider destroys the resource and creates a new, empty one. For a key ring that means every crypto key in it and everything they encrypted; for a database or bucket, the data. `iac-guard diff` sees this in the commit, before anyone runs `terraform plan`, with variables and tfvars resolved on both sides. When the resource has `prevent_destroy = true`, terraform refuses the plan instead of destroying it: that is reported as a warning (a failed apply to resolve, not data lost).",
     fix: "Put the argument back. If the resource really must move, create the new one beside the old one, copy or re-encrypt the data, switch users over, and only then remove the old one in its own reviewed change.",
     allow: "If the resource is empty or disposable, add `# iac-guard-ignore diff-forces-replacement: <why>` above the changed argument, or an `allow` entry with its address as `resource`."
   },
@@ -16960,6 +16961,10 @@ var rule_default7 = defineRule({
         const through = viaCall ? [{ message: `sets \`${first.path}\` of ${pair.head.address}`, location: placeOf(pair, first), resource: pair.head.address }] : [];
         if (!certain.length) {
           ctx.report({ messageId: "mayBeReplaced", data, at: at2, resource: pair.head.address, severity: "warning", related: through });
+          continue;
+        }
+        if (pair.head.preventDestroy?.value() === true) {
+          ctx.report({ messageId: "refused", data, at: at2, resource: pair.head.address, severity: "warning", related: through });
           continue;
         }
         const loss = lossOf(model, pair.base, pair.head, ctx.resourceTypes);
