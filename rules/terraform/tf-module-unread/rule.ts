@@ -12,7 +12,7 @@ const messages = {
   noLiteralSource:
     '{{address}} is not checked: its `source` is not a plain string, so the module cannot be found and the resources it creates are not seen by this scan. Write the source as a literal path (terraform requires that too).',
   inputsChanged:
-    'Cannot predict what {{inputs}} of {{address}} does: the module behind it is not read (its source `{{source}}` {{why}}), and this change {{what}}. A changed module input can replace or destroy what the module manages (in one incident, a new `keyring_location` input moved a key ring and destroyed every key under it). Vendor the module and call it by a `./` path so the change is checked, or check `terraform plan` before applying.',
+    'Cannot predict what {{inputs}} of {{address}} does: the module behind it is not read (its source `{{source}}` {{why}}), and this change {{what}}. A changed module input can replace or destroy what the module manages (in one incident, a new `keyring_location` input moved a key ring and destroyed every key under it). Map its source to a vendored copy (`modules:` in .iac-guard.yml), or run `terraform init` so .terraform/modules lists it, and the change is checked; else check `terraform plan` before applying.',
 } as const;
 
 const WHY = {
@@ -35,7 +35,7 @@ export default defineRule<keyof typeof messages>({
   docs: {
     summary: 'Module calls whose module iac-guard cannot read (remote, absolute-path, computed or outside the scanned tree).',
     why: 'A one-line change to a module call can destroy everything the module manages: the KMS key ring incident was an input of a module from another project that moved the ring and destroyed every key under it. When the module is not read, none of its resources are checked, and a clean result would be false confidence; this warning says which calls were not seen.',
-    fix: 'Vendor the module into the repository and call it by a relative path (`./modules/x`), so it is read with the inputs the call passes; or scan a root that calls a local copy.',
+    fix: 'Make the module readable where iac-guard runs: map its source prefix to a vendored copy with `modules:` in .iac-guard.yml (e.g. `"/exekube-modules/": vendor/exekube/modules/`), run `terraform init` first so .terraform/modules/modules.json lists it, or vendor it and call it by a relative path (`./modules/x`).',
     allow: 'Add `# iac-guard-ignore tf-module-unread: <reason>` above the module block (for a module you check elsewhere), or turn the rule off in `.iac-guard.yml`.',
   },
   messages,

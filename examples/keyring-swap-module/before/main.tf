@@ -1,0 +1,12 @@
+# The root as it was: the module puts its key ring in "global" (its default).
+variable "project_id" {}
+
+# Set by CI (TF_VAR_infra_region); no default here, as in most real roots.
+variable "infra_region" {}
+
+module "gcp-secret-mgmt" {
+  source = "/exekube-modules/gcp-secret-mgmt"
+
+  project_id   = var.project_id
+  keyring_name = "platform"
+}
