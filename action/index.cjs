@@ -9545,6 +9545,15 @@ function expands(b) {
   if (Array.isArray(each)) return each.length > 0;
   return !(isObject2(each) && Object.keys(each).length === 0);
 }
+function withoutCiphertext(v) {
+  if (typeof v === "string") return CIPHERTEXT.test(v) ? UNKNOWN : v;
+  if (Array.isArray(v)) return v.some((x) => x !== withoutCiphertext(x)) ? v.map(withoutCiphertext) : v;
+  if (isObject2(v)) {
+    const entries = Object.entries(v);
+    return entries.some(([, x]) => x !== withoutCiphertext(x)) ? Object.fromEntries(entries.map(([k, x]) => [k, withoutCiphertext(x)])) : v;
+  }
+  return v;
+}
 function rawVariableValue(raw, type) {
   if (type === void 0 || type === "string" || type === "any") return raw;
   try {
@@ -9780,7 +9789,7 @@ function reachInto(d, calls, seen) {
   seen.add(d);
   for (const t of calls.get(d) ?? []) reachInto(t, calls, seen);
 }
-var import_node_fs4, import_node_path6, diskReader, FILE_FUNCTIONS, isConfigFile, isAutoVars, baseName, PARSE_CACHE, PARSE_CACHE_LIMIT, Attribute, Body, Block, Resource, joinAddress, Variable, ModuleCall, ModuleInstance, EMPTY_SCOPE, TerraformModule, ScriptLine, LineBuilder, byName, initKey, isLocalSource, LOCAL_SOURCE, terraformAdapter;
+var import_node_fs4, import_node_path6, diskReader, FILE_FUNCTIONS, isConfigFile, isAutoVars, baseName, PARSE_CACHE, PARSE_CACHE_LIMIT, Attribute, Body, Block, Resource, joinAddress, Variable, CIPHERTEXT, ModuleCall, ModuleInstance, EMPTY_SCOPE, TerraformModule, ScriptLine, LineBuilder, byName, initKey, isLocalSource, LOCAL_SOURCE, terraformAdapter;
 var init_terraform = __esm({
   "src/model/terraform.ts"() {
     "use strict";
@@ -10099,6 +10108,7 @@ var init_terraform = __esm({
         return this.instance.variable(this.name);
       }
     };
+    CIPHERTEXT = /^ENC\[[A-Z0-9_]+,data:/;
     ModuleCall = class {
       constructor(name, block, instance, child2) {
         this.name = name;
@@ -10223,7 +10233,7 @@ var init_terraform = __esm({
         const type = decl.block.attr("type")?.source.replace(/\s+/g, "");
         if (a?.attribute) v = a.attribute.value();
         else if (a?.raw !== void 0) v = rawVariableValue(a.raw, type);
-        v = convertToType(v, type);
+        v = convertToType(withoutCiphertext(v), type);
         this.variableValues.set(name, v);
         return v;
       }

@@ -10,7 +10,7 @@ import type { LoadOptions, SourceFile } from '../src/core/source.js';
 import { run } from '../src/engine/runner.js';
 import { DEFAULT_CONFIG } from '../src/engine/config.js';
 import { BUILTIN_RULES } from '../rules/index.js';
-import { loadModuleFromFiles, terraformAdapter, type TerraformModule, type TerraformReader } from '../src/model/terraform.js';
+import { isUnknown, loadModuleFromFiles, terraformAdapter, type TerraformModule, type TerraformReader } from '../src/model/terraform.js';
 
 let dir: string;
 beforeAll(() => {
@@ -104,6 +104,19 @@ describe('variables', () => {
     const [withVar] = await load(files, options({ varFiles: ['vars-precedence/prod.tfvars'], vars: { region: 'cli', count_of: '5' } }));
     expect(withVar!.root.variable('region')).toBe('cli');
     expect(withVar!.root.variable('count_of')).toBe(5);
+  });
+
+  it('values of a SOPS-encrypted tfvars file are unknown, not the ciphertext', async () => {
+    const files = write('vars-sops', {
+      'main.tf': 'variable "region" {}\nvariable "tags" {}\nvariable "name" {}\n',
+      'secrets.auto.tfvars': 'region = "ENC[AES256_GCM,data:q1w2e3,iv:abc,tag:def,type:str]"\ntags = { team = "ENC[AES256_GCM,data:zz,iv:a,tag:b,type:str]", env = "prod" }\nname = "plain"\nsops_version = "3.9.0"\n',
+    });
+    const [m] = await load(files);
+    expect(isUnknown(m!.root.variable('region'))).toBe(true);
+    const tags = m!.root.variable('tags') as Record<string, unknown>;
+    expect(isUnknown(tags.team as never)).toBe(true);
+    expect(tags.env).toBe('prod');
+    expect(m!.root.variable('name')).toBe('plain');
   });
 
   it('fails closed on a --var-file that does not exist', async () => {

@@ -475,6 +475,22 @@ export class Variable {
   }
 }
 
+/**
+ * SOPS-encrypted tfvars keep their keys and encrypt each value (`ENC[AES256_GCM,data:…]`): such a
+ * string is not the value terraform will see, only that there is one. It counts as unknown, so a
+ * change to it "may change" the resource rather than comparing ciphertexts.
+ */
+const CIPHERTEXT = /^ENC\[[A-Z0-9_]+,data:/;
+function withoutCiphertext(v: Value): Value {
+  if (typeof v === 'string') return CIPHERTEXT.test(v) ? UNKNOWN : v;
+  if (Array.isArray(v)) return v.some((x) => x !== withoutCiphertext(x)) ? v.map(withoutCiphertext) : v;
+  if (isObject(v)) {
+    const entries = Object.entries(v);
+    return entries.some(([, x]) => x !== withoutCiphertext(x)) ? Object.fromEntries(entries.map(([k, x]) => [k, withoutCiphertext(x)])) : v;
+  }
+  return v;
+}
+
 export interface Assignment {
   /** The expression, when the value was written as one (tfvars, module argument, default). */
   attribute?: Attribute;
@@ -616,7 +632,7 @@ export class ModuleInstance implements EvalScope {
     const type = decl.block.attr('type')?.source.replace(/\s+/g, '');
     if (a?.attribute) v = a.attribute.value();
     else if (a?.raw !== undefined) v = rawVariableValue(a.raw, type);
-    v = convertToType(v, type);
+    v = convertToType(withoutCiphertext(v), type);
     this.variableValues.set(name, v);
     return v;
   }
