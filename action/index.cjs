@@ -17106,9 +17106,9 @@ var messages4 = {
 };
 var MODE = { none: "a single instance", count: "`count`", for_each: "`for_each`" };
 function suggestion(pair, change) {
-  const placeholder = change.after.mode === "count" ? "[<index>]" : change.after.mode === "for_each" ? '["<key>"]' : "";
-  const targets = change.gained ?? change.lost.map(() => placeholder);
-  const blocks = change.lost.slice(0, 3).map((k, i) => movedBlock(`${pair.baseAddress}${k}`, `${pair.headAddress}${targets[i] ?? placeholder}`));
+  const placeholder2 = change.after.mode === "count" ? "[<index>]" : change.after.mode === "for_each" ? '["<key>"]' : "";
+  const targets = change.gained ?? change.lost.map(() => placeholder2);
+  const blocks = change.lost.slice(0, 3).map((k, i) => movedBlock(`${pair.baseAddress}${k}`, `${pair.headAddress}${targets[i] ?? placeholder2}`));
   const more = change.lost.length > 3 ? ` (and one for each of the other ${change.lost.length - 3})` : "";
   return { where: blocks[0].where, moved: blocks.map((b) => b.block).join(", ") + more };
 }
@@ -19184,14 +19184,25 @@ var DNS_RECORDS = {
   azurerm_dns_ns_record: (v) => ({ recordType: "NS", targets: strings2(v.records), attribute: "records" }),
   azurerm_dns_mx_record: (v) => ({ recordType: "MX", targets: list2(v.record).flatMap((r) => strings2(r.exchange)), attribute: "record" })
 };
+var placeholder = (t) => t.startsWith("#{");
+var redirectHosts = (actions) => list2(actions).flatMap((a) => list2(a.redirect)).flatMap((r) => strings2(r.host)).filter((h) => !placeholder(h));
+var TRAFFIC_ROUTERS = {
+  aws_cloudfront_distribution: (v) => ({ recordType: "ORIGIN", targets: list2(v.origin).flatMap((o) => strings2(o.domain_name)), attribute: "origin" }),
+  aws_lb_listener: (v) => ({ recordType: "REDIRECT", targets: redirectHosts(v.default_action), attribute: "default_action" }),
+  aws_lb_listener_rule: (v) => ({ recordType: "REDIRECT", targets: redirectHosts(v.action), attribute: "action" }),
+  aws_alb_listener: (v) => ({ recordType: "REDIRECT", targets: redirectHosts(v.default_action), attribute: "default_action" }),
+  azurerm_cdn_endpoint: (v) => ({ recordType: "ORIGIN", targets: list2(v.origin).flatMap((o) => strings2(o.host_name)), attribute: "origin" })
+};
 function normaliseTarget(target) {
   return target.trim().toLowerCase().replace(/\.$/, "").replace(/^dualstack\./, "").replace(/^\d+\s+/, "");
 }
 
 // rules/plan/plan-traffic-moved/rule.ts
 var messages15 = {
-  moved: "{{address}} ({{recordType}} {{name}}) now sends traffic to {{targets}}, which no resource in this plan or its state holds (it pointed at {{before}}): a typo, a stale copy or a hijack sends users, mail or a whole zone to someone else. Point it at a resource this configuration manages, or allow this change with the reason the address is trusted."
+  moved: "{{address}} ({{recordType}} {{name}}) now sends traffic to {{targets}}, which no resource in this plan or its state holds (it pointed at {{before}}): a typo, a stale copy or a hijack sends users, mail or a whole zone to someone else. Point it at a resource this configuration manages, or allow this change with the reason the address is trusted.",
+  routed: "{{address}} now {{how}} {{targets}}, which no resource in this plan or its state holds (before: {{before}}): a typo, a stale copy or a hijack sends every request it handles to someone else. Point it at a resource this configuration manages, or allow this change with the reason the host is trusted."
 };
+var HOW = { ORIGIN: "fetches what it serves from", REDIRECT: "redirects clients to" };
 function ownedValues(model) {
   const owned = /* @__PURE__ */ new Set();
   const add = (v) => {
@@ -19200,9 +19211,9 @@ function ownedValues(model) {
     else if (isObject(v)) Object.values(v).forEach(add);
   };
   for (const values of [model.priorValues(), model.plannedValues()]) {
-    for (const r of values.values()) if (!(r.type in DNS_RECORDS)) add(r.values);
+    for (const r of values.values()) if (!(r.type in DNS_RECORDS) && !(r.type in TRAFFIC_ROUTERS)) add(r.values);
   }
-  for (const c of model.changes()) if (!(c.type in DNS_RECORDS)) add([c.before, c.after]);
+  for (const c of model.changes()) if (!(c.type in DNS_RECORDS) && !(c.type in TRAFFIC_ROUTERS)) add([c.before, c.after]);
   return owned;
 }
 var rule_default23 = defineRule({
@@ -19210,35 +19221,43 @@ var rule_default23 = defineRule({
   severity: "error",
   category: "exposure",
   docs: {
-    summary: "A DNS record changed in place to an address or host name that no resource in the plan or its prior state holds.",
-    why: "Repointing an A, AAAA, alias or NS record is how traffic is taken over: one changed line in a pull request sends every user, or a whole delegated zone, to a machine someone else controls. Records that follow the infrastructure point at resources the configuration manages (a load balancer, an elastic IP); a literal that appears nowhere else is worth a second look.",
+    summary: "A DNS record, CDN origin or load balancer redirect changed in place to an address or host name that no resource in the plan or its prior state holds.",
+    why: "Repointing an A, AAAA, alias or NS record is how traffic is taken over: one changed line in a pull request sends every user, or a whole delegated zone, to a machine someone else controls. Records that follow the infrastructure point at resources the configuration manages (a load balancer, an elastic IP); a literal that appears nowhere else is worth a second look. The same holds for a CDN origin (every request is fetched from there) and a load balancer redirect (every client is sent there).",
     fix: "Point the record at the resource (e.g. `records = [aws_eip.web.public_ip]` or an alias to the load balancer), so the plan shows where it goes; if the address is an outside service on purpose, allow it with the reason.",
-    allow: "Add an `allow` entry for `plan-traffic-moved` with the record address and a reason (who owns the target) in `.iac-guard.yml`. CNAME and MX moves are warnings, address, alias and NS moves errors."
+    allow: "Add an `allow` entry for `plan-traffic-moved` with the record address and a reason (who owns the target) in `.iac-guard.yml`. CNAME and MX moves are warnings; address, alias and NS moves, CDN origins and load balancer redirects are errors."
   },
   messages: messages15,
   check: {
     plan(model, ctx) {
       let owned;
       for (const change of model.changes({ actions: ["update"] })) {
-        const read = DNS_RECORDS[change.type];
+        const record = DNS_RECORDS[change.type];
+        const read = record ?? TRAFFIC_ROUTERS[change.type];
         if (!read || !isObject(change.before) || !isObject(change.after)) continue;
         const before3 = read(change.before);
         const after = read(change.after);
-        if (!TRAFFIC_RECORD_TYPES.has(after.recordType)) continue;
+        if (record && !TRAFFIC_RECORD_TYPES.has(after.recordType)) continue;
         const old = new Set(before3.targets.map(normaliseTarget));
         const added = after.targets.filter((t) => !old.has(normaliseTarget(t)));
         if (!added.length) continue;
         owned ??= ownedValues(model);
         const strangers = added.filter((t) => !owned.has(normaliseTarget(t)));
         if (!strangers.length) continue;
-        const name = typeof change.after.name === "string" ? change.after.name : change.address;
-        ctx.report({
-          messageId: "moved",
-          data: { address: change.address, recordType: after.recordType, name, targets: strangers.map((t) => JSON.stringify(t)).join(", "), before: before3.targets.map((t) => JSON.stringify(t)).join(", ") || "nothing" },
-          at: model.atAttribute(change, [after.attribute]),
-          resource: change.address,
-          severity: ADDRESS_RECORD_TYPES.has(after.recordType) ? "error" : "warning"
-        });
+        const targets = strangers.map((t) => JSON.stringify(t)).join(", ");
+        const was = before3.targets.map((t) => JSON.stringify(t)).join(", ");
+        const at2 = model.atAttribute(change, [after.attribute]);
+        if (record) {
+          const name = typeof change.after.name === "string" ? change.after.name : change.address;
+          ctx.report({
+            messageId: "moved",
+            data: { address: change.address, recordType: after.recordType, name, targets, before: was || "nothing" },
+            at: at2,
+            resource: change.address,
+            severity: ADDRESS_RECORD_TYPES.has(after.recordType) ? "error" : "warning"
+          });
+        } else {
+          ctx.report({ messageId: "routed", data: { address: change.address, how: HOW[after.recordType] ?? "sends traffic to", targets, before: was || "no other host" }, at: at2, resource: change.address });
+        }
       }
     }
   }

@@ -35,6 +35,26 @@ export const DNS_RECORDS: Record<string, (v: Record<string, unknown>) => RecordT
   azurerm_dns_mx_record: (v) => ({ recordType: 'MX', targets: list(v.record).flatMap((r) => strings(r.exchange)), attribute: 'record' }),
 };
 
+/**
+ * Resources other than DNS records that decide where requests go: a CDN's origins and a load
+ * balancer's redirects. Kinds: ORIGIN (every request is fetched from there), REDIRECT (clients are
+ * sent there). `#{host}`-style placeholders mean "the same as the request" and are no target.
+ */
+const placeholder = (t: string) => t.startsWith('#{');
+const redirectHosts = (actions: unknown) =>
+  list(actions)
+    .flatMap((a) => list(a.redirect))
+    .flatMap((r) => strings(r.host))
+    .filter((h) => !placeholder(h));
+
+export const TRAFFIC_ROUTERS: Record<string, (v: Record<string, unknown>) => RecordTargets> = {
+  aws_cloudfront_distribution: (v) => ({ recordType: 'ORIGIN', targets: list(v.origin).flatMap((o) => strings(o.domain_name)), attribute: 'origin' }),
+  aws_lb_listener: (v) => ({ recordType: 'REDIRECT', targets: redirectHosts(v.default_action), attribute: 'default_action' }),
+  aws_lb_listener_rule: (v) => ({ recordType: 'REDIRECT', targets: redirectHosts(v.action), attribute: 'action' }),
+  aws_alb_listener: (v) => ({ recordType: 'REDIRECT', targets: redirectHosts(v.default_action), attribute: 'default_action' }),
+  azurerm_cdn_endpoint: (v) => ({ recordType: 'ORIGIN', targets: list(v.origin).flatMap((o) => strings(o.host_name)), attribute: 'origin' }),
+};
+
 /** `dualstack.LB.elb.amazonaws.com.` and `lb.elb.amazonaws.com` are the same target. */
 export function normaliseTarget(target: string): string {
   return target.trim().toLowerCase().replace(/\.$/, '').replace(/^dualstack\./, '').replace(/^\d+\s+/, '');

@@ -2,14 +2,18 @@
 // prior state owns: how traffic is hijacked or mis-sent. A record repointed at a managed resource
 // (a load balancer, an IP this configuration holds) is the ordinary case and stays quiet.
 import { defineRule } from '../../../src/rule-api/rule.js';
-import { ADDRESS_RECORD_TYPES, DNS_RECORDS, normaliseTarget, TRAFFIC_RECORD_TYPES } from '../../../src/knowledge/dns-records.js';
+import { ADDRESS_RECORD_TYPES, DNS_RECORDS, normaliseTarget, TRAFFIC_RECORD_TYPES, TRAFFIC_ROUTERS } from '../../../src/knowledge/dns-records.js';
 import { isObject } from '../../../src/parsers/plan.js';
 import type { PlanModel } from '../../../src/model/plan.js';
 
 const messages = {
   moved:
     '{{address}} ({{recordType}} {{name}}) now sends traffic to {{targets}}, which no resource in this plan or its state holds (it pointed at {{before}}): a typo, a stale copy or a hijack sends users, mail or a whole zone to someone else. Point it at a resource this configuration manages, or allow this change with the reason the address is trusted.',
+  routed:
+    '{{address}} now {{how}} {{targets}}, which no resource in this plan or its state holds (before: {{before}}): a typo, a stale copy or a hijack sends every request it handles to someone else. Point it at a resource this configuration manages, or allow this change with the reason the host is trusted.',
 } as const;
+
+const HOW: Record<string, string> = { ORIGIN: 'fetches what it serves from', REDIRECT: 'redirects clients to' };
 
 /** Every string value of every resource in the plan and its prior state, except the DNS records themselves. */
 function ownedValues(model: PlanModel): Set<string> {
@@ -20,9 +24,9 @@ function ownedValues(model: PlanModel): Set<string> {
     else if (isObject(v)) Object.values(v).forEach(add);
   };
   for (const values of [model.priorValues(), model.plannedValues()]) {
-    for (const r of values.values()) if (!(r.type in DNS_RECORDS)) add(r.values);
+    for (const r of values.values()) if (!(r.type in DNS_RECORDS) && !(r.type in TRAFFIC_ROUTERS)) add(r.values);
   }
-  for (const c of model.changes()) if (!(c.type in DNS_RECORDS)) add([c.before, c.after]);
+  for (const c of model.changes()) if (!(c.type in DNS_RECORDS) && !(c.type in TRAFFIC_ROUTERS)) add([c.before, c.after]);
   return owned;
 }
 
@@ -31,35 +35,43 @@ export default defineRule({
   severity: 'error',
   category: 'exposure',
   docs: {
-    summary: 'A DNS record changed in place to an address or host name that no resource in the plan or its prior state holds.',
-    why: 'Repointing an A, AAAA, alias or NS record is how traffic is taken over: one changed line in a pull request sends every user, or a whole delegated zone, to a machine someone else controls. Records that follow the infrastructure point at resources the configuration manages (a load balancer, an elastic IP); a literal that appears nowhere else is worth a second look.',
+    summary: 'A DNS record, CDN origin or load balancer redirect changed in place to an address or host name that no resource in the plan or its prior state holds.',
+    why: 'Repointing an A, AAAA, alias or NS record is how traffic is taken over: one changed line in a pull request sends every user, or a whole delegated zone, to a machine someone else controls. Records that follow the infrastructure point at resources the configuration manages (a load balancer, an elastic IP); a literal that appears nowhere else is worth a second look. The same holds for a CDN origin (every request is fetched from there) and a load balancer redirect (every client is sent there).',
     fix: 'Point the record at the resource (e.g. `records = [aws_eip.web.public_ip]` or an alias to the load balancer), so the plan shows where it goes; if the address is an outside service on purpose, allow it with the reason.',
-    allow: 'Add an `allow` entry for `plan-traffic-moved` with the record address and a reason (who owns the target) in `.iac-guard.yml`. CNAME and MX moves are warnings, address, alias and NS moves errors.',
+    allow: 'Add an `allow` entry for `plan-traffic-moved` with the record address and a reason (who owns the target) in `.iac-guard.yml`. CNAME and MX moves are warnings; address, alias and NS moves, CDN origins and load balancer redirects are errors.',
   },
   messages,
   check: {
     plan(model, ctx) {
       let owned: Set<string> | undefined;
       for (const change of model.changes({ actions: ['update'] })) {
-        const read = DNS_RECORDS[change.type];
+        const record = DNS_RECORDS[change.type];
+        const read = record ?? TRAFFIC_ROUTERS[change.type];
         if (!read || !isObject(change.before) || !isObject(change.after)) continue;
         const before = read(change.before);
         const after = read(change.after);
-        if (!TRAFFIC_RECORD_TYPES.has(after.recordType)) continue;
+        if (record && !TRAFFIC_RECORD_TYPES.has(after.recordType)) continue;
         const old = new Set(before.targets.map(normaliseTarget));
         const added = after.targets.filter((t) => !old.has(normaliseTarget(t)));
         if (!added.length) continue;
         owned ??= ownedValues(model);
         const strangers = added.filter((t) => !owned!.has(normaliseTarget(t)));
         if (!strangers.length) continue;
-        const name = typeof change.after.name === 'string' ? change.after.name : change.address;
-        ctx.report({
-          messageId: 'moved',
-          data: { address: change.address, recordType: after.recordType, name, targets: strangers.map((t) => JSON.stringify(t)).join(', '), before: before.targets.map((t) => JSON.stringify(t)).join(', ') || 'nothing' },
-          at: model.atAttribute(change, [after.attribute]),
-          resource: change.address,
-          severity: ADDRESS_RECORD_TYPES.has(after.recordType) ? 'error' : 'warning',
-        });
+        const targets = strangers.map((t) => JSON.stringify(t)).join(', ');
+        const was = before.targets.map((t) => JSON.stringify(t)).join(', ');
+        const at = model.atAttribute(change, [after.attribute]);
+        if (record) {
+          const name = typeof change.after.name === 'string' ? change.after.name : change.address;
+          ctx.report({
+            messageId: 'moved',
+            data: { address: change.address, recordType: after.recordType, name, targets, before: was || 'nothing' },
+            at,
+            resource: change.address,
+            severity: ADDRESS_RECORD_TYPES.has(after.recordType) ? 'error' : 'warning',
+          });
+        } else {
+          ctx.report({ messageId: 'routed', data: { address: change.address, how: HOW[after.recordType] ?? 'sends traffic to', targets, before: was || 'no other host' }, at, resource: change.address });
+        }
       }
     },
   },
