@@ -9672,7 +9672,10 @@ function initModules(rootDir, reader) {
 function installedSource(model, call, source2) {
   const installed = model.installedModuleDir(initKey(call.address));
   if (installed) return installed;
-  const mapping = [...model.moduleSources].sort((a, b) => b.prefix.length - a.prefix.length).find((m) => source2.startsWith(m.prefix));
+  return mappedSourceDir(model.moduleSources, source2);
+}
+function mappedSourceDir(mappings, source2) {
+  const mapping = [...mappings].sort((a, b) => b.prefix.length - a.prefix.length).find((m) => source2.startsWith(m.prefix));
   if (!mapping) return void 0;
   const rest = source2.slice(mapping.prefix.length).replace(/\?.*$/, "").replace(/^\/+/, "");
   return (0, import_node_path6.resolve)(mapping.dir, rest);
@@ -9740,7 +9743,7 @@ function withFolderSiblings(files, options) {
   }
   return out;
 }
-function groupTerraformFiles(files) {
+function groupTerraformFiles(files, moduleSources2 = []) {
   const byDir = /* @__PURE__ */ new Map();
   for (const f of files) {
     const d = (0, import_node_path6.dirname)(f.absPath);
@@ -9754,6 +9757,12 @@ function groupTerraformFiles(files) {
       for (const m of f.text.matchAll(LOCAL_SOURCE)) {
         const target = (0, import_node_path6.resolve)(dir, m[1].replace(/\/+$/, "") || ".");
         if (target !== dir && byDir.has(target)) targets.add(target);
+      }
+      if (moduleSources2.length) {
+        for (const m of f.text.matchAll(ANY_SOURCE)) {
+          const target = mappedSourceDir(moduleSources2, m[1]);
+          if (target && target !== dir && byDir.has(target)) targets.add(target);
+        }
       }
     }
     calls.set(dir, targets);
@@ -9789,7 +9798,7 @@ function reachInto(d, calls, seen) {
   seen.add(d);
   for (const t of calls.get(d) ?? []) reachInto(t, calls, seen);
 }
-var import_node_fs4, import_node_path6, diskReader, FILE_FUNCTIONS, isConfigFile, isAutoVars, baseName, PARSE_CACHE, PARSE_CACHE_LIMIT, Attribute, Body, Block, Resource, joinAddress, Variable, CIPHERTEXT, ModuleCall, ModuleInstance, EMPTY_SCOPE, TerraformModule, ScriptLine, LineBuilder, byName, initKey, isLocalSource, LOCAL_SOURCE, terraformAdapter;
+var import_node_fs4, import_node_path6, diskReader, FILE_FUNCTIONS, isConfigFile, isAutoVars, baseName, PARSE_CACHE, PARSE_CACHE_LIMIT, Attribute, Body, Block, Resource, joinAddress, Variable, CIPHERTEXT, ModuleCall, ModuleInstance, EMPTY_SCOPE, TerraformModule, ScriptLine, LineBuilder, byName, initKey, isLocalSource, LOCAL_SOURCE, ANY_SOURCE, terraformAdapter;
 var init_terraform = __esm({
   "src/model/terraform.ts"() {
     "use strict";
@@ -10564,12 +10573,13 @@ var init_terraform = __esm({
     initKey = (callAddress) => stripInstanceKeys(callAddress).split(".").filter((p, i) => i % 2 === 1).join(".");
     isLocalSource = (s) => s.startsWith("./") || s.startsWith("../") || s === "." || s === "..";
     LOCAL_SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"(\.{1,2}(?:\/[^"]*)?)"/g;
+    ANY_SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"]+)"/g;
     terraformAdapter = {
       kind: "terraform",
       claims: (file) => terraformFileKind(file.path) !== void 0,
       // A module is its whole folder: a file named alone (a pre-commit hook passes only the staged
       // `vars.tf`) is checked with the rest of its folder, or a default it changes would go unseen.
-      group: (files, options) => groupTerraformFiles(withFolderSiblings(files, options)),
+      group: (files, options) => groupTerraformFiles(withFolderSiblings(files, options), options.moduleSources ?? []),
       load: (group, options) => {
         const rootDir = (0, import_node_path6.dirname)(group.files[0].absPath);
         return loadModuleFromFiles(
@@ -22794,7 +22804,7 @@ init_hcl();
 var dirOf = (path2) => import_node_path19.posix.dirname(path2) === "." ? "" : import_node_path19.posix.dirname(path2);
 var LOCAL_SOURCE2 = /(?:\bsource\s*=\s*|"source"\s*:\s*)"(\.{1,2}(?:\/[^"]*)?)"/g;
 var INSTALLED = /(^|\/)\.terraform(\/|$)/;
-var ANY_SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"]+)"/g;
+var ANY_SOURCE2 = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"]+)"/g;
 function moduleDir(callerDir, source2) {
   return import_node_path19.posix.normalize(import_node_path19.posix.join(callerDir, source2)).replace(/\/+$/, "").replace(/^\.$/, "");
 }
@@ -22901,7 +22911,7 @@ var Snapshot = class {
           const called = moduleDir(dirOf(w.path), m[1]);
           if (!called.startsWith("..") && !this.listings.has(called)) next.add(called);
         }
-        for (const m of text2.matchAll(ANY_SOURCE)) {
+        for (const m of text2.matchAll(ANY_SOURCE2)) {
           const mapped = m[1].startsWith(".") ? void 0 : this.mappedSource(m[1]);
           if (mapped !== void 0 && !mapped.startsWith("..") && !this.listings.has(mapped)) next.add(mapped);
         }

@@ -78,3 +78,21 @@ describe('examples/keyring-swap-module: the incident through a module call from 
     expect(cli(['diff', '--staged', '--fail-on', 'warning'], { cwd: repo, env: ENV }).code).toBe(1);
   });
 });
+
+it('examples/keyring-swap-module scanned whole: the mapped module is checked once, through its call', () => {
+  const repo = mkdtempSync(join(tmpdir(), 'iac-guard-keyring-module-scan-'));
+  onTestFinished(() => rmSync(repo, { recursive: true, force: true }));
+  const example = join(ROOT, 'examples/keyring-swap-module');
+  cpSync(join(example, 'vendor'), join(repo, 'vendor'), { recursive: true });
+  copyFileSync(join(example, '.iac-guard.yml'), join(repo, '.iac-guard.yml'));
+  copyFileSync(join(example, 'after/main.tf'), join(repo, 'main.tf'));
+  execFileSync('git', ['-C', repo, 'init', '-q']);
+  const r = cli(['.', '--format', 'json', '--rule', 'tf-key-without-prevent-destroy'], { cwd: repo });
+  const findings = (JSON.parse(r.stdout) as { findings: { resource: string }[] }).findings;
+  // Not once more as a root of its own (google_kms_key_ring.ring without the module path).
+  expect(findings.map((f) => f.resource)).toEqual([
+    'module.gcp-secret-mgmt.google_kms_key_ring.ring',
+    'module.gcp-secret-mgmt.google_kms_crypto_key.logs',
+    'module.gcp-secret-mgmt.google_kms_crypto_key.secrets',
+  ]);
+});

@@ -1164,7 +1164,12 @@ const initKey = (callAddress: string) => stripInstanceKeys(callAddress).split('.
 function installedSource(model: TerraformModule, call: ModuleCall, source: string): string | undefined {
   const installed = model.installedModuleDir(initKey(call.address));
   if (installed) return installed;
-  const mapping = [...model.moduleSources].sort((a, b) => b.prefix.length - a.prefix.length).find((m) => source.startsWith(m.prefix));
+  return mappedSourceDir(model.moduleSources, source);
+}
+
+/** The folder a `modules:` mapping gives a source (longest prefix; `?ref=` dropped), if any. */
+function mappedSourceDir(mappings: readonly { prefix: string; dir: string }[], source: string): string | undefined {
+  const mapping = [...mappings].sort((a, b) => b.prefix.length - a.prefix.length).find((m) => source.startsWith(m.prefix));
   if (!mapping) return undefined;
   const rest = source.slice(mapping.prefix.length).replace(/\?.*$/, '').replace(/^\/+/, '');
   return resolve(mapping.dir, rest);
@@ -1252,7 +1257,15 @@ export function withFolderSiblings(files: SourceFile[], options?: Pick<LoadOptio
   return out;
 }
 
-export function groupTerraformFiles(files: SourceFile[]): InputGroup<'terraform'>[] {
+/** Any literal module source, for the `modules:` mappings. */
+const ANY_SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"]+)"/g;
+
+/**
+ * Groups folders into roots with the folders they call. A folder called by another (by a `./`
+ * path, or through a `modules:` mapping) is checked as part of its caller, with the caller's
+ * inputs, not again on its own: the same resource would otherwise be reported twice.
+ */
+export function groupTerraformFiles(files: SourceFile[], moduleSources: readonly { prefix: string; dir: string }[] = []): InputGroup<'terraform'>[] {
   const byDir = new Map<string, SourceFile[]>();
   for (const f of files) {
     const d = dirname(f.absPath);
@@ -1266,6 +1279,12 @@ export function groupTerraformFiles(files: SourceFile[]): InputGroup<'terraform'
       for (const m of f.text.matchAll(LOCAL_SOURCE)) {
         const target = resolve(dir, m[1]!.replace(/\/+$/, '') || '.');
         if (target !== dir && byDir.has(target)) targets.add(target);
+      }
+      if (moduleSources.length) {
+        for (const m of f.text.matchAll(ANY_SOURCE)) {
+          const target = mappedSourceDir(moduleSources, m[1]!);
+          if (target && target !== dir && byDir.has(target)) targets.add(target);
+        }
       }
     }
     calls.set(dir, targets);
@@ -1309,7 +1328,7 @@ export const terraformAdapter: InputAdapter<'terraform', TerraformModule> = {
   claims: (file) => terraformFileKind(file.path) !== undefined,
   // A module is its whole folder: a file named alone (a pre-commit hook passes only the staged
   // `vars.tf`) is checked with the rest of its folder, or a default it changes would go unseen.
-  group: (files, options) => groupTerraformFiles(withFolderSiblings(files, options)),
+  group: (files, options) => groupTerraformFiles(withFolderSiblings(files, options), options.moduleSources ?? []),
   load: (group: InputGroup<'terraform'>, options: LoadOptions) => {
     const rootDir = dirname(group.files[0]!.absPath);
     return loadModuleFromFiles(
