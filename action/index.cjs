@@ -21775,7 +21775,7 @@ var githubReporter = (result, options) => {
 var import_node_child_process3 = require("node:child_process");
 var import_node_crypto5 = require("node:crypto");
 var import_node_fs16 = require("node:fs");
-var import_node_path23 = require("node:path");
+var import_node_path24 = require("node:path");
 init_errors();
 
 // src/core/fingerprint.ts
@@ -22388,10 +22388,36 @@ var REPORTERS = {
 };
 
 // src/reporters/types.ts
+init_errors();
 var FORMATS = ["text", "json", "sarif", "github", "markdown", "junit", "gitlab"];
+function parseOutputSpec(value) {
+  const colon = value.indexOf(":");
+  const name = colon < 0 ? value : value.slice(0, colon);
+  const file = colon < 0 ? void 0 : value.slice(colon + 1);
+  if (!FORMATS.includes(name)) {
+    throw new UsageError(`unknown format '${name}' (choose from ${FORMATS.join(", ")})${didYouMean(name, [...FORMATS])}`);
+  }
+  if (file === "") throw new UsageError(`--format ${name}: give a file after the colon, or no colon to write to stdout`);
+  return { format: name, ...file !== void 0 ? { file } : {} };
+}
 
 // src/core/version.ts
 var import_node_fs11 = require("node:fs");
+var import_node_path18 = require("node:path");
+var import_node_url = require("node:url");
+function findPackageRoot(from = (0, import_node_path18.dirname)((0, import_node_url.fileURLToPath)(__iacGuardModuleUrl))) {
+  let dir = from;
+  for (; ; ) {
+    const pkg2 = (0, import_node_path18.join)(dir, "package.json");
+    try {
+      if ((0, import_node_fs11.existsSync)(pkg2) && JSON.parse((0, import_node_fs11.readFileSync)(pkg2, "utf8")).name === "iac-guard") return dir;
+    } catch {
+    }
+    const parent = (0, import_node_path18.dirname)(dir);
+    if (parent === dir) return void 0;
+    dir = parent;
+  }
+}
 function readPackage() {
   for (const rel of ["../package.json", "../../package.json"]) {
     try {
@@ -22412,15 +22438,15 @@ var TOOL = {
 // src/engine/plugins.ts
 var import_node_fs12 = require("node:fs");
 var import_node_module = require("node:module");
-var import_node_path18 = require("node:path");
-var import_node_url = require("node:url");
+var import_node_path19 = require("node:path");
+var import_node_url2 = require("node:url");
 init_errors();
 init_dynamic_import();
 init_read();
 var HANDLER_KEYS = [...INPUT_KINDS, "project"];
 var RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 var TYPESCRIPT = /* @__PURE__ */ new Set([".ts", ".mts", ".cts", ".tsx"]);
-var isPathSpec = (spec) => spec.startsWith(".") || (0, import_node_path18.isAbsolute)(spec);
+var isPathSpec = (spec) => spec.startsWith(".") || (0, import_node_path19.isAbsolute)(spec);
 async function loadPlugins(specs, baseDir, builtins) {
   const owner = /* @__PURE__ */ new Map();
   for (const r of builtins) for (const id of [r.id, ...r.aliases ?? []]) owner.set(id, `the built-in rule ${r.id}`);
@@ -22443,19 +22469,6 @@ async function loadPlugins(specs, baseDir, builtins) {
   if (problems.length) throw new UsageError(problems.join("\n"));
   return loaded;
 }
-function runningPackageRoot() {
-  let dir = (0, import_node_path18.dirname)((0, import_node_url.fileURLToPath)(__iacGuardModuleUrl));
-  for (; ; ) {
-    const pkg2 = (0, import_node_path18.join)(dir, "package.json");
-    try {
-      if ((0, import_node_fs12.existsSync)(pkg2) && JSON.parse((0, import_node_fs12.readFileSync)(pkg2, "utf8")).name === "iac-guard") return dir;
-    } catch {
-    }
-    const parent = (0, import_node_path18.dirname)(dir);
-    if (parent === dir) return void 0;
-    dir = parent;
-  }
-}
 var SELF_RESOLVE_HOOK = `
 let api;
 export function initialize(data) { api = data.api; }
@@ -22470,21 +22483,21 @@ function resolveIacGuardToThisCopy() {
   if (selfResolution !== void 0) return selfResolution;
   selfResolution = typeof import_node_module.register === "function";
   if (!selfResolution) return false;
-  const root = runningPackageRoot();
-  const built = root ? (0, import_node_path18.join)(root, "dist", "src", "index.js") : void 0;
-  const api = built && (0, import_node_fs12.existsSync)(built) ? (0, import_node_url.pathToFileURL)(built).href : `data:text/javascript,${encodeURIComponent(API_SHIM)}`;
+  const root = findPackageRoot();
+  const built = root ? (0, import_node_path19.join)(root, "dist", "src", "index.js") : void 0;
+  const api = built && (0, import_node_fs12.existsSync)(built) ? (0, import_node_url2.pathToFileURL)(built).href : `data:text/javascript,${encodeURIComponent(API_SHIM)}`;
   (0, import_node_module.register)(`data:text/javascript,${encodeURIComponent(SELF_RESOLVE_HOOK)}`, { data: { api } });
   return true;
 }
 async function loadOne(spec, baseDir) {
   const file = resolvePlugin(spec, baseDir);
   resolveIacGuardToThisCopy();
-  if (TYPESCRIPT.has((0, import_node_path18.extname)(file))) {
+  if (TYPESCRIPT.has((0, import_node_path19.extname)(file))) {
     throw new Error(`${file} is TypeScript; compile it to JavaScript (.js/.mjs) first: Node 20 cannot import .ts files`);
   }
   let mod;
   try {
-    mod = await importModule((0, import_node_url.pathToFileURL)(file).href);
+    mod = await importModule((0, import_node_url2.pathToFileURL)(file).href);
   } catch (e) {
     throw new Error(`failed to load ${file}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
   }
@@ -22495,8 +22508,8 @@ async function loadOne(spec, baseDir) {
   return list3.map((r, i) => validateRule(r, list3.length > 1 ? `rule #${i + 1}` : "default export"));
 }
 function resolvePlugin(spec, baseDir) {
-  const require2 = (0, import_node_module.createRequire)((0, import_node_path18.join)(baseDir, "iac-guard-config.js"));
-  const target = isPathSpec(spec) ? (0, import_node_path18.resolve)(baseDir, spec) : spec;
+  const require2 = (0, import_node_module.createRequire)((0, import_node_path19.join)(baseDir, "iac-guard-config.js"));
+  const target = isPathSpec(spec) ? (0, import_node_path19.resolve)(baseDir, spec) : spec;
   try {
     return require2.resolve(target);
   } catch (e) {
@@ -22517,13 +22530,13 @@ function resolveImportCondition(spec, searchDirs) {
   const name = parts.slice(0, nameLength).join("/");
   const subpath = [".", ...parts.slice(nameLength)].join("/");
   for (const dir of searchDirs) {
-    const pkgDir = (0, import_node_path18.join)(dir, name);
-    if (!(0, import_node_fs12.existsSync)((0, import_node_path18.join)(pkgDir, "package.json"))) continue;
-    const pkg2 = JSON.parse((0, import_node_fs12.readFileSync)((0, import_node_path18.join)(pkgDir, "package.json"), "utf8"));
+    const pkgDir = (0, import_node_path19.join)(dir, name);
+    if (!(0, import_node_fs12.existsSync)((0, import_node_path19.join)(pkgDir, "package.json"))) continue;
+    const pkg2 = JSON.parse((0, import_node_fs12.readFileSync)((0, import_node_path19.join)(pkgDir, "package.json"), "utf8"));
     const exportsMap = pkg2.exports;
     const entry2 = typeof exportsMap === "object" && exportsMap !== null && !Array.isArray(exportsMap) && subpath in exportsMap ? exportsMap[subpath] : subpath === "." ? exportsMap : void 0;
     const target = pickCondition(entry2);
-    return target ? (0, import_node_path18.resolve)(pkgDir, target) : void 0;
+    return target ? (0, import_node_path19.resolve)(pkgDir, target) : void 0;
   }
   return void 0;
 }
@@ -22569,7 +22582,7 @@ function checkPluginTrust(config, trust) {
     ...config.terraform.command ? [`a terraform command (${config.terraform.command})`] : []
   ];
   if (!code.length || trust.policy === "allow") return;
-  const where = config.source ? (0, import_node_path18.relative)(trust.cwd, config.source) || config.source : "the config";
+  const where = config.source ? (0, import_node_path19.relative)(trust.cwd, config.source) || config.source : "the config";
   const listed = `${where} names ${code.join(" and ")}`;
   if (trust.policy === "refuse") {
     throw new UsageError(`${listed}, and this run refuses to run code from a config (--refuse-plugins); remove them, or run where the config is trusted with --allow-plugins`);
@@ -22584,7 +22597,7 @@ function checkPluginTrust(config, trust) {
 async function rulesFor(config, cwd, trust) {
   if (trust !== "checked") checkPluginTrust(config, trust);
   if (!config.plugins.length) return BUILTIN_RULES;
-  const plugins = await loadPlugins(config.plugins, config.source ? (0, import_node_path18.dirname)(config.source) : cwd, BUILTIN_RULES);
+  const plugins = await loadPlugins(config.plugins, config.source ? (0, import_node_path19.dirname)(config.source) : cwd, BUILTIN_RULES);
   return [...BUILTIN_RULES, ...plugins];
 }
 
@@ -22593,7 +22606,7 @@ init_read();
 
 // src/engine/diff/load.ts
 var import_node_fs13 = require("node:fs");
-var import_node_path20 = require("node:path");
+var import_node_path21 = require("node:path");
 init_read();
 init_errors();
 init_read();
@@ -22798,15 +22811,15 @@ async function changedFiles(git2, base, staged, pathspecs) {
 }
 
 // src/engine/diff/sides.ts
-var import_node_path19 = require("node:path");
+var import_node_path20 = require("node:path");
 init_terraform();
 init_hcl();
-var dirOf = (path2) => import_node_path19.posix.dirname(path2) === "." ? "" : import_node_path19.posix.dirname(path2);
+var dirOf = (path2) => import_node_path20.posix.dirname(path2) === "." ? "" : import_node_path20.posix.dirname(path2);
 var LOCAL_SOURCE2 = /(?:\bsource\s*=\s*|"source"\s*:\s*)"(\.{1,2}(?:\/[^"]*)?)"/g;
 var INSTALLED = /(^|\/)\.terraform(\/|$)/;
 var ANY_SOURCE2 = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"]+)"/g;
 function moduleDir(callerDir, source2) {
-  return import_node_path19.posix.normalize(import_node_path19.posix.join(callerDir, source2)).replace(/\/+$/, "").replace(/^\.$/, "");
+  return import_node_path20.posix.normalize(import_node_path20.posix.join(callerDir, source2)).replace(/\/+$/, "").replace(/^\.$/, "");
 }
 var GREP_SOURCE = '"?source"?[[:space:]]*[=:][[:space:]]*"\\.{1,2}(/[^"]*)?"';
 var TERRAFORM_PATHSPECS = [":(icase)*.tf", ":(icase)*.tf.json"];
@@ -22847,7 +22860,7 @@ var WorkingTree = class {
   async prepare() {
   }
   terraformFiles(dir) {
-    return (this.reader.listFiles((0, import_node_path19.join)(this.top, dir)) ?? []).filter((n) => terraformFileKind(n) !== void 0).sort();
+    return (this.reader.listFiles((0, import_node_path20.join)(this.top, dir)) ?? []).filter((n) => terraformFileKind(n) !== void 0).sort();
   }
   moduleCalls() {
     return grepCalls(this.git, { option: "--untracked" });
@@ -22950,15 +22963,15 @@ var Snapshot = class {
       if (stage !== "0") continue;
       const path2 = record.slice(tab + 1);
       const listing = out.get(dirOf(path2)) ?? /* @__PURE__ */ new Map();
-      listing.set(import_node_path19.posix.basename(path2), { id, symlink: mode === "120000" });
+      listing.set(import_node_path20.posix.basename(path2), { id, symlink: mode === "120000" });
       out.set(dirOf(path2), listing);
     }
     return out;
   }
   relative(abs) {
-    const rel = (0, import_node_path19.relative)(this.top, abs);
-    if (rel.startsWith("..") || (0, import_node_path19.isAbsolute)(rel)) return void 0;
-    return rel.split(import_node_path19.sep).join("/");
+    const rel = (0, import_node_path20.relative)(this.top, abs);
+    if (rel.startsWith("..") || (0, import_node_path20.isAbsolute)(rel)) return void 0;
+    return rel.split(import_node_path20.sep).join("/");
   }
   /** Prepared files from memory; anything else (a `file()` path) straight from git. */
   readFile(abs) {
@@ -22984,7 +22997,7 @@ function decodeText(bytes) {
     return void 0;
   }
 }
-var absolute = (top, path2) => path2 ? (0, import_node_path19.join)(top, ...path2.split("/")) : top;
+var absolute = (top, path2) => path2 ? (0, import_node_path20.join)(top, ...path2.split("/")) : top;
 
 // src/engine/diff/load.ts
 var isConfig = (name) => {
@@ -22998,7 +23011,7 @@ async function loadDiff(request) {
   try {
     const { top, base } = await locate(here, objects, req.base);
     const git2 = new Git(top);
-    const pathspecs = req.paths.map((p) => repoPath(top, (0, import_node_path20.resolve)(req.cwd, p), p));
+    const pathspecs = req.paths.map((p) => repoPath(top, (0, import_node_path21.resolve)(req.cwd, p), p));
     const baseSide = new Snapshot(git2, objects, top, base.rev, base.label);
     const headSide = req.staged ? new Snapshot(git2, objects, top, void 0, "the index (staged changes)") : new WorkingTree(git2, top);
     const mapped = mappedFolder(req.moduleSources ?? [], top);
@@ -23030,8 +23043,8 @@ function mappedFolder(mappings, top) {
   return (source2) => {
     const m = sorted.find((x) => source2.startsWith(x.prefix));
     if (!m) return void 0;
-    const abs = (0, import_node_path20.resolve)(m.dir, source2.slice(m.prefix.length).replace(/\?.*$/, "").replace(/^\/+/, ""));
-    return (0, import_node_path20.relative)(top, abs).split(import_node_path20.sep).join("/");
+    const abs = (0, import_node_path21.resolve)(m.dir, source2.slice(m.prefix.length).replace(/\?.*$/, "").replace(/^\/+/, ""));
+    return (0, import_node_path21.relative)(top, abs).split(import_node_path21.sep).join("/");
   };
 }
 async function loadRoots(req, top, base, baseSide, headSide, changedDirs, calls, changes) {
@@ -23064,9 +23077,9 @@ async function loadEach(dirs, side, top, options, explain) {
   return out;
 }
 function repoPath(top, abs, given) {
-  const rel = (0, import_node_path20.relative)(top, abs);
-  if (rel.startsWith("..") || (0, import_node_path20.isAbsolute)(rel)) throw new UsageError(`${given} is outside the git repository ${top}`);
-  return `:(top,literal)${rel ? rel.split(import_node_path20.sep).join("/") : "."}`;
+  const rel = (0, import_node_path21.relative)(top, abs);
+  if (rel.startsWith("..") || (0, import_node_path21.isAbsolute)(rel)) throw new UsageError(`${given} is outside the git repository ${top}`);
+  return `:(top,literal)${rel ? rel.split(import_node_path21.sep).join("/") : "."}`;
 }
 function rootsOf(changed, callMaps) {
   const callers = /* @__PURE__ */ new Map();
@@ -23118,7 +23131,7 @@ async function loadRoot(side, top, dir, options) {
 async function loadFolder(abs, names, reader, options, label2) {
   if (!names.some(isConfig)) return void 0;
   const files = names.map((name) => {
-    const absPath = (0, import_node_path20.join)(abs, name);
+    const absPath = (0, import_node_path21.join)(abs, name);
     const path2 = displayPath(absPath, options.cwd);
     const text2 = reader.readFile(absPath);
     if (text2 === void 0) throw new ParseError(path2, `cannot read this file in ${label2} (not UTF-8 text?)`);
@@ -23131,13 +23144,13 @@ function atRevision(e, label2) {
 }
 
 // src/commands/scan.ts
-var import_node_path22 = require("node:path");
+var import_node_path23 = require("node:path");
 init_errors();
 init_read();
 
 // src/engine/select.ts
 var import_node_fs14 = require("node:fs");
-var import_node_path21 = require("node:path");
+var import_node_path22 = require("node:path");
 init_errors();
 function createSelection(req) {
   const tests = [];
@@ -23160,10 +23173,10 @@ function parseShard(text2) {
 }
 function unitKey2(group, cwd) {
   const main = group.files[0]?.absPath ?? "";
-  const unit = group.kind === "terraform" || group.kind === "helm" ? (0, import_node_path21.dirname)(main) : main;
+  const unit = group.kind === "terraform" || group.kind === "helm" ? (0, import_node_path22.dirname)(main) : main;
   return displayKey(unit, cwd);
 }
-var displayKey = (abs, cwd) => ((0, import_node_path21.relative)(cwd, abs) || ".").split(import_node_path21.sep).join("/");
+var displayKey = (abs, cwd) => ((0, import_node_path22.relative)(cwd, abs) || ".").split(import_node_path22.sep).join("/");
 function stableHash(text2) {
   let h = 2166136261;
   for (const byte of Buffer.from(text2, "utf8")) {
@@ -23186,7 +23199,7 @@ function changedPaths(ref, cwd) {
   const diffed = git(["diff", "--name-only", "--no-renames", "-z", ref, "--"], root, () => `--changed-since: git diff against "${ref}" failed`);
   const untracked = git(["ls-files", "--others", "--exclude-standard", "--full-name", "-z"], root, () => "--changed-since: git ls-files failed");
   const paths = /* @__PURE__ */ new Set();
-  for (const p of `${diffed}\0${untracked}`.split("\0")) if (p) paths.add((0, import_node_path21.join)(root, p));
+  for (const p of `${diffed}\0${untracked}`.split("\0")) if (p) paths.add((0, import_node_path22.join)(root, p));
   return paths;
 }
 function git(args, cwd, failure) {
@@ -23197,19 +23210,19 @@ function git(args, cwd, failure) {
   }
 }
 function changedSince(changed, cwd) {
-  const changedFolders = new Set([...changed].map((p) => (0, import_node_path21.dirname)(p)));
+  const changedFolders = new Set([...changed].map((p) => (0, import_node_path22.dirname)(p)));
   const unitChanged = (g) => g.files.some((f) => {
     if (changed.has(f.absPath)) return true;
-    const folder = (0, import_node_path21.dirname)(f.absPath);
+    const folder = (0, import_node_path22.dirname)(f.absPath);
     if (g.kind === "terraform" || g.kind === "helm") return changedFolders.has(folder);
-    return g.kind === "compose" && changed.has((0, import_node_path21.join)(folder, ".env"));
+    return g.kind === "compose" && changed.has((0, import_node_path22.join)(folder, ".env"));
   });
   return {
     group: unitChanged,
     error: (e) => {
-      const abs = (0, import_node_path21.resolve)(cwd, e.file);
+      const abs = (0, import_node_path22.resolve)(cwd, e.file);
       if (!isRegularFile(abs)) return true;
-      return changed.has(abs) || changedFolders.has((0, import_node_path21.dirname)(abs));
+      return changed.has(abs) || changedFolders.has((0, import_node_path22.dirname)(abs));
     }
   };
 }
@@ -23238,16 +23251,16 @@ function parseVars(pairs) {
   return out;
 }
 function resolveConfig(cwd, explicit, firstPath) {
-  const start = !firstPath || firstPath === "-" ? cwd : configSearchStart((0, import_node_path22.resolve)(cwd, firstPath));
-  const file = explicit ? (0, import_node_path22.resolve)(cwd, explicit) : findConfigFile(start);
+  const start = !firstPath || firstPath === "-" ? cwd : configSearchStart((0, import_node_path23.resolve)(cwd, firstPath));
+  const file = explicit ? (0, import_node_path23.resolve)(cwd, explicit) : findConfigFile(start);
   return file ? loadConfig(file, explicit ?? file) : { ...DEFAULT_CONFIG };
 }
 function terraformCommand(flag, config, cwd) {
   const command2 = flag ?? config.terraform.command;
   if (command2 === void 0) return {};
   if (!command2.trim()) throw new UsageError("--terraform needs a command: terraform, tofu or a path to one");
-  const base = flag !== void 0 ? cwd : config.source ? (0, import_node_path22.dirname)(config.source) : cwd;
-  return { terraform: command2.includes("/") ? (0, import_node_path22.resolve)(base, command2) : command2 };
+  const base = flag !== void 0 ? cwd : config.source ? (0, import_node_path23.dirname)(config.source) : cwd;
+  return { terraform: command2.includes("/") ? (0, import_node_path23.resolve)(base, command2) : command2 };
 }
 function pluginTrust(req, roots) {
   return { policy: req.plugins ?? "by-origin", explicitConfig: req.config !== void 0, roots, cwd: req.cwd };
@@ -23267,14 +23280,14 @@ async function scan(req) {
     vars: parseVars(req.vars ?? []),
     varFiles: req.varFiles ?? [],
     // Values files named in config are relative to the config file; on the command line, to cwd.
-    helmValues: [...config.helm.values.map((v) => (0, import_node_path22.resolve)(config.source ? (0, import_node_path22.dirname)(config.source) : cwd, v)), ...req.values ?? []],
+    helmValues: [...config.helm.values.map((v) => (0, import_node_path23.resolve)(config.source ? (0, import_node_path23.dirname)(config.source) : cwd, v)), ...req.values ?? []],
     env: { ...req.env },
     ...composeTarget ? { composeTarget } : {},
-    ...req.tfDir ? { tfDir: (0, import_node_path22.resolve)(cwd, req.tfDir) } : {},
+    ...req.tfDir ? { tfDir: (0, import_node_path23.resolve)(cwd, req.tfDir) } : {},
     roots,
     wholeModules: true,
     moduleSources: moduleSources(config, cwd),
-    ...config.helm.valuesFiles.length ? { helmValuesFiles: { base: config.source ? (0, import_node_path22.dirname)(config.source) : cwd, globs: config.helm.valuesFiles } } : {},
+    ...config.helm.valuesFiles.length ? { helmValuesFiles: { base: config.source ? (0, import_node_path23.dirname)(config.source) : cwd, globs: config.helm.valuesFiles } } : {},
     ...terraformCommand(req.terraform, config, cwd)
   };
   const result = await run({
@@ -23462,14 +23475,17 @@ function readInputs(env) {
   };
 }
 function reportsInput(env) {
-  const specs = getListInput(env, "reports");
-  for (const spec of specs) {
-    const colon = spec.indexOf(":");
-    if (colon < 1 || colon === spec.length - 1 || !FORMATS.includes(spec.slice(0, colon))) {
-      throw new UsageError(`input reports: "${spec}" is not FORMAT:FILE with FORMAT one of ${FORMATS.join(", ")}`);
+  return getListInput(env, "reports").map((spec) => {
+    const bad = () => new UsageError(`input reports: "${spec}" is not FORMAT:FILE with FORMAT one of ${FORMATS.join(", ")}`);
+    let parsed;
+    try {
+      parsed = parseOutputSpec(spec);
+    } catch {
+      throw bad();
     }
-  }
-  return specs;
+    if (parsed.file === void 0) throw bad();
+    return { format: parsed.format, file: parsed.file };
+  });
 }
 function pullRequestBase(env, workspace) {
   if (!/^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? "") || !env.GITHUB_EVENT_PATH) return void 0;
@@ -23524,18 +23540,15 @@ async function runAction(env, out) {
   let sarifFile = "";
   if (inputs.sarifFile) {
     try {
-      (0, import_node_fs16.writeFileSync)((0, import_node_path23.resolve)(workspace, inputs.sarifFile), REPORTERS.sarif(result, options));
+      (0, import_node_fs16.writeFileSync)((0, import_node_path24.resolve)(workspace, inputs.sarifFile), REPORTERS.sarif(result, options));
       sarifFile = inputs.sarifFile;
     } catch (e) {
       return failToRun(env, out, `cannot write sarif-file ${inputs.sarifFile}: ${e.code ?? String(e)}`);
     }
   }
-  for (const spec of inputs.reports) {
-    const colon = spec.indexOf(":");
-    const format = spec.slice(0, colon);
-    const file = spec.slice(colon + 1);
+  for (const { format, file } of inputs.reports) {
     try {
-      (0, import_node_fs16.writeFileSync)((0, import_node_path23.resolve)(workspace, file), REPORTERS[format](result, options));
+      (0, import_node_fs16.writeFileSync)((0, import_node_path24.resolve)(workspace, file), REPORTERS[format](result, options));
     } catch (e) {
       return failToRun(env, out, `cannot write ${file}: ${e.code ?? String(e)}`);
     }

@@ -9,12 +9,12 @@ import type { Config } from './engine/config.js';
 import type { RunResult } from './core/types.js';
 import { ParseError, UsageError } from './core/errors.js';
 import { MAX_FILE_BYTES } from './core/read.js';
-import { FORMATS, REPO_RELATIVE_FORMATS, type Format } from './reporters/types.js';
+import { FORMATS, parseOutputSpec, REPO_RELATIVE_FORMATS, type OutputSpec } from './reporters/types.js';
 import { REPORTERS } from './reporters/index.js';
 import { countResult, plural, summaryLine, visible } from './reporters/common.js';
 import { rebasePath, rebaseResult } from './reporters/paths.js';
 import { findRepoRoot } from './core/git.js';
-import { didYouMean, suggest } from './core/suggest.js';
+import { suggest } from './core/suggest.js';
 import { BUILTIN_RULES } from '../rules/index.js';
 import { applyBaseline, baselineText, readBaseline } from './commands/baseline.js';
 import { TOOL } from './core/version.js';
@@ -26,12 +26,6 @@ import { initCommand } from './commands/init.js';
 import { diff } from './commands/diff.js';
 
 export { EXIT, today } from './commands/scan.js';
-
-/** One report: a format, and the file it goes to (stdout, or --output, when none). */
-export interface OutputSpec {
-  format: Format;
-  file?: string;
-}
 
 interface ScanFlags {
   format: OutputSpec[];
@@ -77,16 +71,7 @@ function pluginPolicy(flags: TrustFlags): { plugins?: 'allow' | 'refuse' } {
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 /** `--format FORMAT[:FILE]`, repeatable. */
-export function parseFormat(value: string, prev: OutputSpec[] = []): OutputSpec[] {
-  const colon = value.indexOf(':');
-  const name = colon < 0 ? value : value.slice(0, colon);
-  const file = colon < 0 ? undefined : value.slice(colon + 1);
-  if (!(FORMATS as readonly string[]).includes(name)) {
-    throw new UsageError(`unknown format '${name}' (choose from ${FORMATS.join(', ')})${didYouMean(name, [...FORMATS])}`);
-  }
-  if (file === '') throw new UsageError(`--format ${name}: give a file after the colon, or no colon to write to stdout`);
-  return [...prev, { format: name as Format, ...(file !== undefined ? { file } : {}) }];
-}
+export const parseFormat = (value: string, prev: OutputSpec[] = []): OutputSpec[] => [...prev, parseOutputSpec(value)];
 
 /** Which report goes where: every format named (text by default), with --output for the one without a file. */
 export function outputsOf(flags: Pick<ScanFlags, 'format' | 'output'>): OutputSpec[] {

@@ -13,7 +13,7 @@ import { REPORTERS } from '../reporters/index.js';
 import { countResult } from '../reporters/common.js';
 import { escapeData, escapeProperty } from '../reporters/github.js';
 import { markdownText } from '../reporters/markdown-escape.js';
-import { FORMATS, type Format, type ReportOptions } from '../reporters/types.js';
+import { FORMATS, parseOutputSpec, type OutputSpec, type ReportOptions } from '../reporters/types.js';
 import { TOOL } from '../core/version.js';
 import { diff } from '../commands/diff.js';
 import { commentTarget, upsertComment } from './pr-comment.js';
@@ -46,7 +46,7 @@ export interface ActionInputs {
   disable: string[];
   changedSince: string;
   /** More reports, as the CLI's `--format FORMAT:FILE` (paths relative to the workspace). */
-  reports: string[];
+  reports: Required<OutputSpec>[];
   /** Keep one pull-request comment with the markdown report up to date. */
   comment: boolean;
   githubToken: string;
@@ -85,15 +85,18 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
 }
 
 /** `reports`: FORMAT:FILE lines, checked before anything runs. */
-function reportsInput(env: NodeJS.ProcessEnv): string[] {
-  const specs = getListInput(env, 'reports');
-  for (const spec of specs) {
-    const colon = spec.indexOf(':');
-    if (colon < 1 || colon === spec.length - 1 || !(FORMATS as readonly string[]).includes(spec.slice(0, colon))) {
-      throw new UsageError(`input reports: "${spec}" is not FORMAT:FILE with FORMAT one of ${FORMATS.join(', ')}`);
+function reportsInput(env: NodeJS.ProcessEnv): Required<OutputSpec>[] {
+  return getListInput(env, 'reports').map((spec) => {
+    const bad = () => new UsageError(`input reports: "${spec}" is not FORMAT:FILE with FORMAT one of ${FORMATS.join(', ')}`);
+    let parsed: OutputSpec;
+    try {
+      parsed = parseOutputSpec(spec);
+    } catch {
+      throw bad();
     }
-  }
-  return specs;
+    if (parsed.file === undefined) throw bad();
+    return { format: parsed.format, file: parsed.file };
+  });
 }
 
 /**
@@ -164,10 +167,7 @@ export async function runAction(env: NodeJS.ProcessEnv, out: (text: string) => v
       return failToRun(env, out, `cannot write sarif-file ${inputs.sarifFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
   }
-  for (const spec of inputs.reports) {
-    const colon = spec.indexOf(':');
-    const format = spec.slice(0, colon) as Format;
-    const file = spec.slice(colon + 1);
+  for (const { format, file } of inputs.reports) {
     try {
       writeFileSync(resolve(workspace, file), REPORTERS[format](result, options));
     } catch (e) {

@@ -3,9 +3,9 @@
 // test/docs.test.ts regenerates them from the sources and fails when the files on disk differ.
 // Examples come from each rule's fixtures, and the findings shown under a bad example are the
 // ones the engine really reports for it, so the docs cannot claim what the rule does not do.
+import { findPackageRoot } from '../core/version.js';
 import { existsSync, readdirSync, readFileSync, statSync, realpathSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, sep } from 'node:path';
 import { configJsonSchema, DEFAULT_CONFIG, loadConfig } from '../engine/config.js';
 import type { AnyRule, OptionSpec } from '../rule-api/rule.js';
 import { run } from '../engine/runner.js';
@@ -20,15 +20,10 @@ const MAX_EXAMPLES = 3;
 const MAX_FILES_PER_EXAMPLE = 4;
 
 /** The folder holding iac-guard's package.json, from src/ or from dist/src/. */
-export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'iac-guard') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the iac-guard package folder');
-    dir = parent;
-  }
+export function packageRoot(from?: string): string {
+  const root = findPackageRoot(from);
+  if (!root) throw new Error('cannot find the iac-guard package folder');
+  return root;
 }
 
 export const ruleDocPath = (id: string) => `docs/rules/${id}.md`;

@@ -1,4 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The folder holding iac-guard's package.json (from src/, dist/src/ or a bundle), if any. */
+export function findPackageRoot(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  let dir = from;
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    try {
+      if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'iac-guard') return dir;
+    } catch {
+      /* not ours */
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
 
 // dist/src/version.js and src/version.ts are both two levels below package.json... or three.
 function readPackage(): { version: string; homepage?: string } {

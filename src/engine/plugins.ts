@@ -5,11 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { UsageError } from '../core/errors.js';
 import { defineRule, formatMessage, type AnyRule } from '../rule-api/rule.js';
 import { INPUT_KINDS, SEVERITIES } from '../core/types.js';
 import { importModule } from '../core/dynamic-import.js';
+import { findPackageRoot } from '../core/version.js';
 import { insideRoots, safeRealpath } from '../core/read.js';
 import type { Config } from './config.js';
 import { BUILTIN_RULES } from '../../rules/index.js';
@@ -48,22 +49,6 @@ export async function loadPlugins(specs: string[], baseDir: string, builtins: An
   return loaded;
 }
 
-/** The running copy's package folder: the nearest package.json named iac-guard above this module. */
-function runningPackageRoot(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    try {
-      if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'iac-guard') return dir;
-    } catch {
-      /* not ours */
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
 // Resolves `iac-guard` for plugins to the running copy: a plugin in a repository without
 // node_modules, under pre-commit, the Action or a global install has no iac-guard of its own.
 const SELF_RESOLVE_HOOK = `
@@ -88,7 +73,7 @@ function resolveIacGuardToThisCopy(): boolean {
   if (selfResolution !== undefined) return selfResolution;
   selfResolution = typeof register === 'function';
   if (!selfResolution) return false;
-  const root = runningPackageRoot();
+  const root = findPackageRoot();
   const built = root ? join(root, 'dist', 'src', 'index.js') : undefined;
   const api = built && existsSync(built) ? pathToFileURL(built).href : `data:text/javascript,${encodeURIComponent(API_SHIM)}`;
   register(`data:text/javascript,${encodeURIComponent(SELF_RESOLVE_HOOK)}`, { data: { api } });

@@ -1,5 +1,7 @@
 import type { Config } from '../engine/config.js';
 import type { RunResult } from '../core/types.js';
+import { UsageError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 
 export interface ReportOptions {
   /** ANSI colour (text format only). */
@@ -23,3 +25,21 @@ export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'junit', 
 /** Formats whose file names CI tools resolve against the repository root. */
 export const REPO_RELATIVE_FORMATS: ReadonlySet<Format> = new Set(['sarif', 'github', 'junit', 'gitlab']);
 export type Format = (typeof FORMATS)[number];
+
+/** One report: a format, and the file it goes to (stdout, or --output, when none). */
+export interface OutputSpec {
+  format: Format;
+  file?: string;
+}
+
+/** `FORMAT` or `FORMAT:FILE`, as `--format` and the Action's `reports` input take it. */
+export function parseOutputSpec(value: string): OutputSpec {
+  const colon = value.indexOf(':');
+  const name = colon < 0 ? value : value.slice(0, colon);
+  const file = colon < 0 ? undefined : value.slice(colon + 1);
+  if (!(FORMATS as readonly string[]).includes(name)) {
+    throw new UsageError(`unknown format '${name}' (choose from ${FORMATS.join(', ')})${didYouMean(name, [...FORMATS])}`);
+  }
+  if (file === '') throw new UsageError(`--format ${name}: give a file after the colon, or no colon to write to stdout`);
+  return { format: name as Format, ...(file !== undefined ? { file } : {}) };
+}
