@@ -14606,6 +14606,29 @@ var SENSITIVE_PORTS = [
   { port: 2376, kind: "docker-api", what: "the Docker API" },
   { port: 9090, kind: "monitoring", what: "Prometheus" }
 ];
+var truthy = (v) => v !== void 0 && /^(true|1|yes)$/i.test(v.trim());
+var setAny = (setup, ...names) => names.some((n) => setup.hasEnv(n) || setup.hasEnv(`${n}__FILE`) || setup.hasEnv(`${n}_FILE`));
+function grafanaOpen(setup) {
+  if (truthy(setup.env("GF_AUTH_ANONYMOUS_ENABLED"))) {
+    const role = setup.env("GF_AUTH_ANONYMOUS_ORG_ROLE") ?? "Viewer";
+    return `Grafana with anonymous access (GF_AUTH_ANONYMOUS_ENABLED, role ${role})`;
+  }
+  const configured = setup.mounts.some((m) => /^\/etc\/grafana\/?(grafana\.ini)?$/.test(m)) || setup.hasEnv("GF_PATHS_CONFIG");
+  if (setup.env("GF_SECURITY_ADMIN_PASSWORD") === "admin" || !configured && !setAny(setup, "GF_SECURITY_ADMIN_PASSWORD")) {
+    return "Grafana with its default admin/admin login (GF_SECURITY_ADMIN_PASSWORD not set)";
+  }
+  return void 0;
+}
+function minioOpen(setup) {
+  const password = setup.env("MINIO_ROOT_PASSWORD") ?? setup.env("MINIO_SECRET_KEY");
+  if (password === "minioadmin" || !setAny(setup, "MINIO_ROOT_PASSWORD", "MINIO_SECRET_KEY", "MINIO_CONFIG_ENV_FILE")) {
+    return "MinIO with its default minioadmin/minioadmin root login (MINIO_ROOT_PASSWORD not set)";
+  }
+  return void 0;
+}
+function traefikOpen(setup) {
+  return /--api\.insecure(=true)?(\s|$)/.test(setup.command) || truthy(setup.env("TRAEFIK_API_INSECURE")) ? "Traefik's dashboard and API without login (--api.insecure)" : void 0;
+}
 var SENSITIVE_IMAGES = [
   { pattern: /(^|\/)(postgres|postgresql|postgis|timescaledb(-ha)?|pgvector|supabase-postgres)$/, kind: "database", what: "PostgreSQL" },
   { pattern: /(^|\/)(mysql|mysql-server|mariadb|percona(-server)?)$/, kind: "database", what: "MySQL/MariaDB" },
@@ -14622,7 +14645,17 @@ var SENSITIVE_IMAGES = [
   { pattern: /(^|\/)(pgadmin4?|adminer|phpmyadmin|mongo-express|redis-commander|redisinsight)$/, kind: "admin", what: "a database admin console" },
   { pattern: /(^|\/)(kibana|opensearch-dashboards)$/, kind: "admin", what: "Kibana/OpenSearch Dashboards" },
   { pattern: /(^|\/)docker$/, kind: "docker-api", what: "Docker-in-Docker (the Docker API)" },
-  { pattern: /(^|\/)prometheus$/, kind: "monitoring", what: "Prometheus" }
+  { pattern: /(^|\/)prometheus$/, kind: "monitoring", what: "Prometheus" },
+  { pattern: /(^|\/)(alertmanager|pushgateway)$/, kind: "monitoring", what: "Prometheus Alertmanager/Pushgateway (no login)" },
+  { pattern: /(^|\/)loki$/, kind: "monitoring", what: "Loki's HTTP API (every log line readable, no login by default)" },
+  { pattern: /(^|\/)jaegertracing\/(all-in-one|jaeger|jaeger-query)$/, kind: "monitoring", what: "Jaeger's trace viewer (no login)", ports: [16686, 16685] },
+  { pattern: /(^|\/)zipkin$/, kind: "monitoring", what: "Zipkin's trace viewer (no login)" },
+  { pattern: /(^|\/)(mailhog|mailpit|maildev|mailcatcher|smtp4dev)$/, kind: "admin", what: "a mail catcher (every captured mail readable, no login)" },
+  { pattern: /(^|\/)(consul)$/, kind: "admin", what: "Consul's HTTP API (no ACLs by default)", ports: [8500, 8501] },
+  { pattern: /(^|\/)(kong|kong-gateway)$/, kind: "admin", what: "Kong's Admin API or Kong Manager", ports: [8001, 8444, 8002, 8445] },
+  { pattern: /(^|\/)grafana(-oss|-enterprise)?$/, kind: "admin", what: "Grafana", openWhen: grafanaOpen },
+  { pattern: /(^|\/)minio$/, kind: "admin", what: "MinIO", openWhen: minioOpen },
+  { pattern: /(^|\/)traefik$/, kind: "admin", what: "Traefik", ports: [8080], openWhen: traefikOpen }
 ];
 function imageRepository(image) {
   const name = parseImage(image).name.toLowerCase();
@@ -14631,9 +14664,13 @@ function imageRepository(image) {
   if (parts[0] === "library" && parts.length > 1) parts.shift();
   return parts.join("/");
 }
-function sensitiveImage(image) {
+function sensitiveImage(image, port, setup) {
   const repo = imageRepository(image);
-  return SENSITIVE_IMAGES.find((s) => s.pattern.test(repo));
+  const known = SENSITIVE_IMAGES.find((s) => s.pattern.test(repo));
+  if (!known || known.ports && !known.ports.includes(port)) return void 0;
+  if (!known.openWhen) return known;
+  const what = known.openWhen(setup);
+  return what ? { kind: known.kind, what } : void 0;
 }
 function sensitivePort(port) {
   return SENSITIVE_PORTS.find((p) => p.port === port);
@@ -15709,6 +15746,7 @@ var composeAdapter = {
 
 // rules/compose/compose-duplicate-deployment/rule.ts
 var IDENTITY_ENV = /(^|_)(ID|UUID|NAME|HOSTNAME)$|AGENT|NODE_?NAME|INSTANCE/i;
+var AGENT_IDENTITY_ENV = /AGENT|NODE_?NAME|INSTANCE|(^|_)(UUID|HOSTNAME)$/i;
 var MAX_RANGE = 1e3;
 var rule_default = defineRule({
   id: "compose-duplicate-deployment",
@@ -15761,7 +15799,7 @@ var rule_default = defineRule({
         else agents.set(identity.key, { project, service, at: service.at });
       }
     },
-    // Across projects: only agent identities. Separate stacks usually run on separate hosts,
+    // Across projects: only agents that name themselves (AGENT_NAME, NODE_NAME...). Separate stacks usually run on separate hosts,
     // and on one host Docker refuses a name or port clash loudly; a second copy of an agent
     // runs quietly and reports as a ghost.
     project(inputs, ctx) {
@@ -15769,7 +15807,7 @@ var rule_default = defineRule({
       for (const project of inputs.compose) {
         for (const service of project.services()) {
           const identity = agentIdentity(service);
-          if (!identity) continue;
+          if (!identity?.namesAgent) continue;
           const first = agents.get(identity.key);
           if (!first) agents.set(identity.key, { project, service, at: service.at });
           else if (otherDeployment(first, project, service)) {
@@ -15814,13 +15852,86 @@ function agentIdentity(service) {
     `network=${text(child(service.node, "network_mode")) ?? ""}`
   ].join("\n");
   const described = [...hostname ? [`hostname ${hostname}`] : [], ...envText.map((e) => `\`${e}\``)].join(", ");
-  return { key, image: imageRepository(image.value), described };
+  const namesAgent = env.some((e) => AGENT_IDENTITY_ENV.test(e.name) && e.value);
+  return { key, image: imageRepository(image.value), described, namesAgent };
 }
+
+// src/knowledge/host-control.ts
+var ENGINE_SOCKETS = {
+  "docker.sock": "the Docker socket",
+  "podman.sock": "the Podman socket",
+  "containerd.sock": "the containerd socket",
+  "crio.sock": "the CRI-O socket"
+};
+function engineSocket(path2) {
+  if (!path2) return void 0;
+  const name = path2.replace(/^unix:\/\//, "").split("/").pop() ?? "";
+  return ENGINE_SOCKETS[name];
+}
+function isRootUser(user) {
+  return user !== void 0 && /^(root|0)(:.*)?$/.test(user.trim());
+}
+var SOCKET_PROXY_IMAGES = /(^|\/)(docker-socket-proxy|socket-proxy|docker-proxy-acl)$/;
+function isSocketProxy(imageRepository2) {
+  return SOCKET_PROXY_IMAGES.test(imageRepository2);
+}
+
+// rules/compose/compose-host-control/rule.ts
+var rule_default2 = defineRule({
+  id: "compose-host-control",
+  severity: "warning",
+  category: "exposure",
+  docs: {
+    summary: "A Compose service that can control the host: the Docker (or Podman, containerd) socket mounted into it, or `privileged: true`.",
+    why: "The engine socket is the engine's full API: whoever can reach it inside the container can start a new container with the host's root file system mounted and take the host. Mounting it `:ro` does not help, because read-only applies to the socket file, not to the API calls sent through it. A `privileged` container has every capability and every device of the host. A bug or a compromised image in such a service is a compromised host. Some tools need this (reverse proxies that watch containers, log shippers, Portainer): the warning asks for a conscious decision, not a removal.",
+    fix: "Give the service a filtered socket instead: run a socket proxy (for example tecnativa/docker-socket-proxy) that allows only the API calls it needs, and point the service at it with `DOCKER_HOST`. Replace `privileged: true` with the few `cap_add` entries and `devices` the service really needs.",
+    allow: "Where the service is trusted with the host, add `# iac-guard-ignore compose-host-control: <reason>` above the mount or `privileged:` line."
+  },
+  messages: {
+    socket: "`{{path}}` mounts {{what}} into `{{service}}`{{asRoot}}: anything running in that container can start containers with the host's file system mounted, which is root on the host ({{readOnly}}). If the service only needs to watch containers, give it a socket proxy that allows just those API calls.",
+    privileged: "`{{path}}` runs `{{service}}` privileged: it gets every capability and every host device, so a compromise of that container is a compromise of the host. Grant only the `cap_add` entries and `devices` it needs."
+  },
+  check: {
+    compose(project, ctx) {
+      for (const service of project.services()) {
+        const user = text(service.get("user"));
+        const proxy = service.image?.ref && isSocketProxy(imageRepository(service.image.value)) && service.ports.length === 0;
+        const asRoot = isRootUser(user) ? ` as root (\`user: ${user}\`)` : "";
+        for (const volume of service.volumes) {
+          if (volume.type !== "bind" && volume.type !== "volume") continue;
+          const what = engineSocket(volume.target) ?? engineSocket(volume.source);
+          if (!what || proxy) continue;
+          ctx.report({
+            messageId: "socket",
+            data: {
+              path: volume.path,
+              what,
+              service: service.name,
+              asRoot,
+              readOnly: "mounting it read-only does not limit the API"
+            },
+            at: volume.at,
+            path: volume.path
+          });
+        }
+        const privileged = service.get("privileged");
+        if (privileged && /^(true|yes)$/i.test(text(privileged) ?? "")) {
+          ctx.report({
+            messageId: "privileged",
+            data: { path: `${service.path}.privileged`, service: service.name },
+            at: keyOrValue(privileged),
+            path: `${service.path}.privileged`
+          });
+        }
+      }
+    }
+  }
+});
 
 // rules/compose/compose-log-rotation/rule.ts
 var import_node_path10 = require("node:path");
 var UNBOUNDED_BY_DEFAULT = /* @__PURE__ */ new Set(["json-file"]);
-var rule_default2 = defineRule({
+var rule_default3 = defineRule({
   id: "compose-log-rotation",
   severity: "error",
   category: "availability",
@@ -15881,7 +15992,7 @@ var MEMORY_HUNGRY2 = [
   { pattern: /(^|\/)trino$/, what: "Trino" }
 ];
 var HEAP_VARIABLES = ["ES_JAVA_OPTS", "JAVA_OPTS", "JAVA_OPTS_APPEND", "JVM_OPTS", "MAX_HEAP_SIZE", "SONAR_SEARCH_JAVAOPTS", "NEO4J_server_memory_heap_max__size", "NEO4J_dbms_memory_heap_max__size"];
-var rule_default3 = defineRule({
+var rule_default4 = defineRule({
   id: "compose-memory-limit",
   severity: "warning",
   category: "availability",
@@ -15913,12 +16024,12 @@ var rule_default3 = defineRule({
 });
 
 // rules/compose/compose-port-exposed/rule.ts
-var rule_default4 = defineRule({
+var rule_default5 = defineRule({
   id: "compose-port-exposed",
   severity: "error",
   category: "exposure",
   docs: {
-    summary: "A database, cache, search engine, admin console or the Docker API published on every interface of the host.",
+    summary: "A database, cache, search engine, admin console, an API or dashboard that answers without login, or the Docker API published on every interface of the host.",
     why: 'A port published without a host IP listens on 0.0.0.0. Docker inserts its own iptables rules for published ports ahead of ufw and firewalld, so the host firewall never sees that traffic: a "firewalled" server still serves its PostgreSQL, Redis or Elasticsearch to the whole internet, where scanners find it within hours.',
     fix: 'Bind the port to the loopback address (`"127.0.0.1:5432:5432"`) or to a private interface, or remove `ports:` and let other services reach it over the Compose network by service name.',
     allow: "If the port must be public (and is protected another way), add `# iac-guard-ignore compose-port-exposed: <reason>` above the port, or an `allow` entry for the path `services.<name>.ports[<n>]`."
@@ -15930,10 +16041,17 @@ var rule_default4 = defineRule({
     compose(project, ctx) {
       for (const service of project.services()) {
         if (text(service.get("network_mode")) === "host") continue;
+        if (onlyInternalNetworks(project, service)) continue;
         const image = service.image?.unresolved ? void 0 : service.image?.value;
-        const byImage = image ? sensitiveImage(image) : void 0;
+        const setup = {
+          hasEnv: (name) => service.environment.some((e) => e.name === name),
+          env: (name) => service.env(name),
+          command: service.command() ?? "",
+          mounts: service.volumes.map((v) => v.target).filter((t) => t !== void 0)
+        };
         for (const port of service.ports) {
           if (port.bind !== "all" || !port.target) continue;
+          const byImage = image ? sensitiveImageIn(image, port, setup) : void 0;
           const known = byImage ?? sensitivePortIn(port);
           if (!known) continue;
           ctx.report({
@@ -15952,6 +16070,20 @@ var rule_default4 = defineRule({
     }
   }
 });
+function sensitiveImageIn(image, port, setup) {
+  const { start, end } = port.target;
+  for (let p = start; p <= end && p - start <= 100; p++) {
+    const known = sensitiveImage(image, p, setup);
+    if (known) return known;
+  }
+  return void 0;
+}
+function onlyInternalNetworks(project, service) {
+  const networks = service.get("networks");
+  const names = isCSeq(networks) ? networks.items.map(text) : isCMap(networks) ? [...networks.entries.keys()] : [];
+  if (names.length === 0 || text(service.get("network_mode")) !== void 0) return false;
+  return names.every((name) => name !== void 0 && /^(true|yes)$/i.test(text(project.get("networks", name, "internal")) ?? ""));
+}
 function sensitivePortIn(port) {
   const { start, end } = port.target;
   if (end - start > 100) return void 0;
@@ -16003,7 +16135,7 @@ var STATEFUL_IMAGES = [
 ];
 
 // rules/compose/compose-stateful-no-volume/rule.ts
-var rule_default5 = defineRule({
+var rule_default6 = defineRule({
   id: "compose-stateful-no-volume",
   severity: "error",
   category: "data-loss",
@@ -16078,7 +16210,7 @@ var IGNORED = {
   shm_size: "mount a tmpfs at /dev/shm instead",
   userns_mode: "swarm has no equivalent: drop it"
 };
-var rule_default6 = defineRule({
+var rule_default7 = defineRule({
   id: "compose-swarm-ignored",
   severity: "warning",
   category: "correctness",
@@ -16942,7 +17074,7 @@ function placeOf(pair, c) {
 }
 var before = (a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
 var unknownAfter = ({ change }) => change.kind === "changed" && !isWhollyKnown(change.after.value());
-var rule_default7 = defineRule({
+var rule_default8 = defineRule({
   id: "diff-forces-replacement",
   severity: "error",
   category: "data-loss",
@@ -17005,7 +17137,7 @@ var messages2 = {
   removed: "{{address}} ({{label}}) loses `prevent_destroy = true`: the next plan that destroys or replaces it will go ahead instead of stopping. Keep `lifecycle { prevent_destroy = true }`; take it out only in the reviewed change that destroys the resource on purpose.",
   turnedOff: "{{address}} ({{label}}) sets `prevent_destroy = {{value}}` (it was true): the next plan that destroys or replaces it will go ahead instead of stopping. Put `prevent_destroy = true` back; turn it off only in the reviewed change that destroys the resource on purpose."
 };
-var rule_default8 = defineRule({
+var rule_default9 = defineRule({
   id: "diff-prevent-destroy-removed",
   severity: "error",
   category: "protection",
@@ -17049,7 +17181,7 @@ function renamedCall(model, from, to) {
   const calledBefore = model.base?.moduleCalls().some((c) => c.address === toCall.address);
   return stillCalled || calledBefore ? void 0 : toCall;
 }
-var rule_default9 = defineRule({
+var rule_default10 = defineRule({
   id: "diff-protected-removed",
   severity: "error",
   category: "data-loss",
@@ -17122,7 +17254,7 @@ function suggestion(pair, change) {
   const more = change.lost.length > 3 ? ` (and one for each of the other ${change.lost.length - 3})` : "";
   return { where: blocks[0].where, moved: blocks.map((b) => b.block).join(", ") + more };
 }
-var rule_default10 = defineRule({
+var rule_default11 = defineRule({
   id: "diff-readdressed",
   severity: "error",
   category: "data-loss",
@@ -17169,7 +17301,7 @@ var messages5 = {
 var isBackupSection = (k) => typeof k === "string" && (/^(backups?|snapshots?|disasterRecovery)$/i.test(k) || /[a-z](Backups?|Snapshots?)$/.test(k)) && !/^(startFrom|restore)/i.test(k);
 var isStorageSection = (k) => typeof k === "string" && /^(persistence|persistentVolume|storage)$/.test(k);
 var isPersistence = (k) => k === "persistence" || k === "persistentVolume";
-var rule_default11 = defineRule({
+var rule_default12 = defineRule({
   id: "helm-backups-disabled",
   severity: "error",
   category: "data-loss",
@@ -17233,7 +17365,7 @@ var isObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var last = (e) => e.path[e.path.length - 1];
 var parentKey = (e) => e.path[e.path.length - 2];
 var severityOf = (e) => e.setBy === "chart" ? "warning" : "error";
-var rule_default12 = defineRule({
+var rule_default13 = defineRule({
   id: "helm-exposure",
   severity: "error",
   category: "exposure",
@@ -17298,7 +17430,7 @@ var messages7 = {
 };
 var isObject4 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var isSet = (v) => v !== void 0 && v !== null && v !== "";
-var rule_default13 = defineRule({
+var rule_default14 = defineRule({
   id: "helm-memory-limit",
   severity: "warning",
   category: "reliability",
@@ -17352,7 +17484,7 @@ function hasMemoryLimit(section) {
 var messages8 = {
   unread: "{{what}} in the values of {{release}} was not read: {{why}}. The Helm rules did not see what it sets (image tags, exposure, backups); {{fix}}."
 };
-var rule_default14 = defineRule({
+var rule_default15 = defineRule({
   id: "helm-values-unread",
   severity: "warning",
   category: "coverage",
@@ -17373,7 +17505,7 @@ var rule_default14 = defineRule({
 });
 
 // rules/meta/suppression-expired/rule.ts
-var rule_default15 = defineRule({
+var rule_default16 = defineRule({
   id: "suppression-expired",
   severity: "warning",
   category: "suppressions",
@@ -17388,7 +17520,7 @@ var rule_default15 = defineRule({
 });
 
 // rules/meta/suppression-invalid/rule.ts
-var rule_default16 = defineRule({
+var rule_default17 = defineRule({
   id: "suppression-invalid",
   severity: "error",
   category: "suppressions",
@@ -18378,7 +18510,7 @@ function foreignSettings(change, env) {
 }
 var MAX_SETTINGS = 3;
 var SECRET_NAME = /password|passwd|secret|token|credential|private_key|access_key|api_key/i;
-var rule_default17 = defineRule({
+var rule_default18 = defineRule({
   id: "plan-environment-mismatch",
   severity: "warning",
   category: "configuration",
@@ -18674,7 +18806,7 @@ function statementActions(key) {
   return list3.map(String).slice(0, 4).join(", ") + (list3.length > 4 ? ", \u2026" : "");
 }
 var SQL_NETWORKS = ["settings", 0, "ip_configuration", 0, "authorized_networks"];
-var rule_default18 = defineRule({
+var rule_default19 = defineRule({
   id: "plan-exposure-widened",
   severity: "error",
   category: "exposure",
@@ -18802,7 +18934,7 @@ function source(model, change, attribute2) {
   const named = refs.filter((r) => /^(var|local)\./.test(r));
   return named.length ? `, set from ${named.join(" and ")}` : "";
 }
-var rule_default19 = defineRule({
+var rule_default20 = defineRule({
   id: "plan-key-container-replaced",
   severity: "error",
   category: "data-loss",
@@ -18872,7 +19004,7 @@ function related(model, dependents, message) {
     return { message, resource: d.address, ...change ? { location: model.locate(change) } : {} };
   });
 }
-var rule_default20 = defineRule({
+var rule_default21 = defineRule({
   id: "plan-key-destroyed",
   severity: "error",
   category: "data-loss",
@@ -19100,7 +19232,7 @@ function loweredProtections(change, types2) {
   }
   return out;
 }
-var rule_default21 = defineRule({
+var rule_default22 = defineRule({
   id: "plan-protection-lowered",
   severity: "error",
   category: "data-loss",
@@ -19146,7 +19278,7 @@ var messages14 = {
   deleted: "{{address}} ({{label}}) will be deleted because {{reason}}: its data is gone for good unless a backup exists. If that is not intended, restore the resource block (or add a `moved` block if you renamed it); if it is, take a backup first.",
   replaced: "{{address}} ({{label}}) will be destroyed and recreated empty because {{reason}}: its data is lost unless restored from a backup. Revert that change, or migrate the data to a new resource before removing this one."
 };
-var rule_default22 = defineRule({
+var rule_default23 = defineRule({
   id: "plan-stateful-destroyed",
   severity: "error",
   category: "data-loss",
@@ -19226,7 +19358,7 @@ function ownedValues(model) {
   for (const c of model.changes()) if (!(c.type in DNS_RECORDS) && !(c.type in TRAFFIC_ROUTERS)) add([c.before, c.after]);
   return owned;
 }
-var rule_default23 = defineRule({
+var rule_default24 = defineRule({
   id: "plan-traffic-moved",
   severity: "error",
   category: "exposure",
@@ -19468,7 +19600,7 @@ var messages16 = {
 };
 
 // rules/shared/certificate-expiry/rule.ts
-var rule_default24 = defineRule({
+var rule_default25 = defineRule({
   id: "certificate-expiry",
   severity: "error",
   category: "availability",
@@ -19494,7 +19626,7 @@ var messages17 = {
   terraform: "`{{call}}` names `{{path}}`, which was not read: {{why}}. What the configuration does with its contents (a startup script, a policy) is not checked. {{fix}}",
   compose: "{{where}} names `{{path}}`, which was not read: {{why}}. What it holds (environment variables, a certificate) is not checked. {{fix}}"
 };
-var rule_default25 = defineRule({
+var rule_default26 = defineRule({
   id: "file-not-read",
   severity: "warning",
   category: "coverage",
@@ -19669,7 +19801,7 @@ var checkTerraform2 = (model, ctx) => {
 };
 
 // rules/shared/image-unpinned/rule.ts
-var rule_default26 = defineRule({
+var rule_default27 = defineRule({
   id: "image-unpinned",
   severity: "error",
   category: "supply-chain",
@@ -19849,7 +19981,7 @@ var messages19 = {
 };
 
 // rules/shared/wildcard-allowlist/rule.ts
-var rule_default27 = defineRule({
+var rule_default28 = defineRule({
   id: "wildcard-allowlist",
   severity: "error",
   category: "exposure",
@@ -19862,6 +19994,164 @@ var rule_default27 = defineRule({
   messages: messages19,
   check: { compose: checkCompose3, terraform: checkTerraform3 }
 });
+
+// src/knowledge/data-stores.ts
+var ARCHIVE_WORDS = [
+  { word: /^(tfstate|terraform|tf-state|tfstates|state)$/, holds: "Terraform state", critical: true },
+  { word: /^(cloudtrail|trail|trails|audit|auditlog|auditlogs)$/, holds: "audit logs", critical: true },
+  { word: /^(backup|backups|snapshots?|dumps?)$/, holds: "backups", critical: true },
+  { word: /^(archive|archives|records|evidence|retention)$/, holds: "archives", critical: false },
+  { word: /^(log|logs|logging|accesslogs|flowlogs)$/, holds: "logs", critical: false }
+];
+function archiveNamed(names) {
+  let best;
+  for (const name of names) {
+    for (const word of name.toLowerCase().split(/[^a-z0-9]+/)) {
+      const hit = ARCHIVE_WORDS.find((a) => a.word.test(word));
+      if (hit && (!best || hit.critical && !best.critical)) best = { holds: hit.holds, critical: hit.critical, word };
+    }
+  }
+  return best;
+}
+var BUCKET_WRITERS = [
+  { type: "aws_cloudtrail", attribute: "s3_bucket_name", holds: "audit logs (CloudTrail)" },
+  { type: "aws_config_delivery_channel", attribute: "s3_bucket_name", holds: "audit logs (AWS Config)" },
+  { type: "aws_s3_bucket_logging", attribute: "target_bucket", holds: "access logs" },
+  { type: "aws_flow_log", attribute: "log_destination", holds: "network flow logs" },
+  { type: "google_logging_project_sink", attribute: "destination", holds: "audit logs (log sink)" }
+];
+var ENCRYPTION_SETTINGS = [
+  { types: ["aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster"], path: "storage_encrypted", absentIsOff: true, what: "encryption at rest" },
+  { types: ["aws_elasticsearch_domain", "aws_opensearch_domain"], path: "encrypt_at_rest.enabled", absentIsOff: true, what: "encryption at rest" },
+  { types: ["aws_elasticsearch_domain", "aws_opensearch_domain"], path: "node_to_node_encryption.enabled", absentIsOff: true, what: "node-to-node encryption", kind: "in-transit" },
+  { types: ["aws_elasticache_replication_group"], path: "at_rest_encryption_enabled", absentIsOff: true, what: "encryption at rest" },
+  { types: ["aws_elasticache_replication_group"], path: "transit_encryption_enabled", absentIsOff: false, what: "encryption in transit", kind: "in-transit" },
+  { types: ["aws_redshift_cluster"], path: "encrypted", absentIsOff: false, what: "encryption at rest" },
+  { types: ["aws_ebs_volume", "aws_efs_file_system"], path: "encrypted", absentIsOff: false, what: "encryption at rest" },
+  { types: ["aws_dynamodb_table"], path: "server_side_encryption.enabled", absentIsOff: false, what: "encryption with your own key" }
+];
+var PUBLIC_ADDRESS_SETTINGS = [
+  { types: ["aws_db_instance", "aws_rds_cluster_instance", "aws_redshift_cluster", "aws_dms_replication_instance"], path: "publicly_accessible", absentIsOff: false, what: "a public address" }
+];
+var REPLICA_ARGUMENTS = ["replicate_source_db", "replication_source_identifier", "global_cluster_identifier", "snapshot_identifier"];
+
+// rules/terraform/tf-archive-force-destroy/rule.ts
+var BUCKETS = ["aws_s3_bucket", "google_storage_bucket", "digitalocean_spaces_bucket"];
+var rule_default29 = defineRule({
+  id: "tf-archive-force-destroy",
+  severity: "error",
+  category: "data-loss",
+  docs: {
+    summary: "`force_destroy = true` on a bucket that holds Terraform state, audit logs, backups, logs or archives.",
+    why: "Without force_destroy, terraform refuses to delete a bucket that still holds objects: the last safeguard when a rename, a refactor or a `terraform destroy` in the wrong workspace would take the bucket with it. With it, every object goes without a question. For audit trails, state and backups that is the record you need after an incident, deleted by the incident. Buckets written by CloudTrail, AWS Config, access logging or flow logs, or named for state, audit, backups (errors) and logs or archives (warnings) are checked.",
+    fix: "Remove `force_destroy = true` (or set it to false), and add `lifecycle { prevent_destroy = true }` to buckets that keep state or audit logs. Empty the bucket on purpose when it really has to go.",
+    allow: "For scratch buckets whose contents do not matter, add `# iac-guard-ignore tf-archive-force-destroy: <reason>` above the attribute."
+  },
+  messages: {
+    forceDestroy: "{{address}} sets force_destroy = true on a bucket that holds {{holds}} ({{evidence}}): if the bucket is ever destroyed (a rename, a refactor, a destroy run), terraform deletes every object in it first, without asking. Remove force_destroy so that terraform refuses to delete a bucket that still holds data."
+  },
+  check: {
+    terraform(model, ctx) {
+      const writers = writtenBuckets(model);
+      for (const r of model.resources(BUCKETS)) {
+        const flag = r.attr("force_destroy");
+        if (flag?.value() !== true || r.preventDestroy?.value() === true) continue;
+        const written = writers.get(r.address);
+        const named = archiveNamed(namesOf(r));
+        if (!written && !named) continue;
+        const holds = written?.holds ?? named.holds;
+        const evidence = written ? `written by ${written.by}` : `going by its name (\`${named.word}\`)`;
+        const critical = written !== void 0 || named.critical;
+        ctx.report({
+          messageId: "forceDestroy",
+          data: { address: r.address, holds, evidence },
+          at: flag.location,
+          resource: r.address,
+          ...critical ? {} : { severity: "warning" }
+        });
+      }
+    }
+  }
+});
+function namesOf(r) {
+  const names = [r.name];
+  for (const key of ["bucket", "bucket_prefix", "name"]) {
+    const v = r.attr(key)?.value();
+    if (typeof v === "string") names.push(v);
+  }
+  return names;
+}
+function writtenBuckets(model) {
+  const out = /* @__PURE__ */ new Map();
+  for (const writer of BUCKET_WRITERS) {
+    for (const w of model.resources([writer.type])) {
+      const source2 = w.attr(writer.attribute)?.source ?? "";
+      for (const m of source2.matchAll(/\b(aws_s3_bucket|google_storage_bucket)\.([A-Za-z0-9_-]+)/g)) {
+        const address = w.address.slice(0, w.address.length - `${w.resourceType}.${w.name}`.length) + `${m[1]}.${m[2]}`;
+        if (!out.has(address)) out.set(address, { holds: writer.holds, by: w.address });
+      }
+    }
+  }
+  return out;
+}
+
+// rules/terraform/tf-data-store-exposed/rule.ts
+var rule_default30 = defineRule({
+  id: "tf-data-store-exposed",
+  severity: "warning",
+  category: "exposure",
+  docs: {
+    summary: "Databases given a public address (`publicly_accessible = true`), and data stores with encryption at rest or between nodes off.",
+    why: "A database with a public address is one security-group or firewall mistake away from the internet; the address itself is what lets that mistake matter. Encryption at rest keeps disks, snapshots and backups unreadable to whoever obtains them outside the database (a shared snapshot, a retired disk), and for most engines it can only be chosen when the store is created: turning it on later means a new store and a migration. Node-to-node encryption keeps data private on the network between a cluster's nodes. These are warnings: they weaken a defence rather than destroy data.",
+    fix: "Set `publicly_accessible = false` and reach the database from inside the network (a bastion, a VPN, a private endpoint). Turn encryption on when the store is created: `storage_encrypted = true` (RDS, Aurora, DocumentDB, Neptune), `encrypt_at_rest { enabled = true }` and `node_to_node_encryption { enabled = true }` (OpenSearch/Elasticsearch), `at_rest_encryption_enabled = true` (ElastiCache).",
+    allow: "Where it is deliberate, add `# iac-guard-ignore tf-data-store-exposed: <reason>` above the resource or attribute."
+  },
+  messages: {
+    publicAddress: "{{address}} sets {{attribute}} = true, so the database gets an address on the internet: only its security groups stand between it and every scanner, and one broad rule exposes it. Set it to false and connect from inside the network.",
+    encryptionOff: "{{address}} {{state}}, so {{what}} is off: its data, snapshots and backups are stored readable by anyone who gets a copy of them. {{fix}}",
+    transitOff: "{{address}} {{state}}, so {{what}} is off: its data crosses the network unencrypted, readable by anything that can watch that network. {{fix}}"
+  },
+  check: {
+    terraform(model, ctx) {
+      const types2 = new Set([...ENCRYPTION_SETTINGS, ...PUBLIC_ADDRESS_SETTINGS].flatMap((s) => s.types));
+      for (const r of model.resources((t) => types2.has(t))) {
+        for (const setting of PUBLIC_ADDRESS_SETTINGS.filter((s) => s.types.includes(r.resourceType))) {
+          const attr = r.attr(setting.path);
+          if (attr?.value() === true) {
+            ctx.report({ messageId: "publicAddress", data: { address: r.address, attribute: setting.path }, at: attr.location, resource: r.address });
+          }
+        }
+        if (REPLICA_ARGUMENTS.some((a) => r.has(a) && r.attr(a)?.value() !== null)) continue;
+        for (const setting of ENCRYPTION_SETTINGS.filter((s) => s.types.includes(r.resourceType))) {
+          const off = encryptionOff(r, setting);
+          if (!off) continue;
+          ctx.report({
+            messageId: setting.kind === "in-transit" ? "transitOff" : "encryptionOff",
+            data: {
+              address: r.address,
+              state: off.state,
+              what: setting.what,
+              fix: `Set \`${setting.path.replace(/\.enabled$/, " { enabled = true }").replace(/^([a-z_]+)$/, "$1 = true")}\` (on an existing store the change may replace it: read the plan).`
+            },
+            at: off.at,
+            resource: r.address
+          });
+        }
+      }
+    }
+  }
+});
+function encryptionOff(r, setting) {
+  const attr = r.attr(setting.path);
+  if (attr) return attr.value() === false ? { state: `sets ${setting.path} = ${attr.describe()}`, at: attr.location } : void 0;
+  if (!setting.absentIsOff) return void 0;
+  if (r.has("kms_key_id") || r.attr("engine_mode")?.value() === "serverless") return void 0;
+  const [blockName] = setting.path.split(".");
+  const block = setting.path.includes(".") ? r.block(blockName) : void 0;
+  if (block?.dynamic || r.blocks(blockName).some((b) => b.dynamic)) return void 0;
+  if (block) return { state: `does not set ${setting.path} (it defaults to false)`, at: block.location };
+  return { state: `does not set ${setting.path} (it defaults to false)`, at: r.location };
+}
 
 // rules/terraform/tf-database-unprotected/rule.ts
 var messages20 = {
@@ -19920,7 +20210,7 @@ function checkRetentionDays(r, path2, report) {
     report("shortBackups", { days: plural(days2), attribute: path2, value: attr.describe(), min: MIN_BACKUP_DAYS }, attr.location, "warning");
   }
 }
-var rule_default28 = defineRule({
+var rule_default31 = defineRule({
   id: "tf-database-unprotected",
   severity: "error",
   category: "data-loss",
@@ -19956,12 +20246,17 @@ var AMBIGUOUS_FOLDER = /^(test|testing)$/i;
 var PATH_DEPTH = 4;
 var EXTRA_POINTER = /(^|_)(credentials?|token|api_key|access_key|account|account_id|subscription|subscription_id|cluster|cluster_name|kms_key|key_ring|zone_name|server|servers)$/i;
 var isPointer = (name) => POINTER_ATTRIBUTE.test(name) || EXTRA_POINTER.test(name);
+function ownPathSegments(model) {
+  const all = model.absDir.split(/[\\/]/).filter(Boolean);
+  const root = model.roots?.map((r) => r.split(/[\\/]/).filter(Boolean)).filter((r) => r.length <= all.length && r.every((seg, i) => all[i] === seg)).sort((a, b) => b.length - a.length)[0];
+  return root ? all.slice(Math.max(0, root.length - 1)) : all;
+}
 function configuredEnvironment(model, option) {
   if (option) {
     const env = environmentOf(option);
     if (env) return { env, evidence: "rule option `environment`" };
   }
-  const segments = model.absDir.split(/[\\/]/).filter(Boolean);
+  const segments = ownPathSegments(model);
   for (let i = segments.length - 1; i >= Math.max(0, segments.length - PATH_DEPTH); i--) {
     const seg = segments[i];
     const parent = segments[i - 1] ?? "";
@@ -20080,7 +20375,7 @@ function reportFallbacks(model, report) {
   for (const c of model.moduleCalls()) visitBlock(c.block, c.address);
   for (const o of model.outputs()) visitBlock(o, `output.${o.labels[0] ?? ""}`);
 }
-var rule_default29 = defineRule({
+var rule_default32 = defineRule({
   id: "tf-environment-mismatch",
   severity: "warning",
   category: "configuration",
@@ -20150,8 +20445,57 @@ var REMOTE_ADMIN = [
   { port: 6443, what: "the Kubernetes API" },
   { port: 10250, what: "the kubelet API" },
   { port: 10255, what: "the kubelet read-only API" },
-  { port: 8500, what: "Consul" }
+  { port: 8500, what: "Consul" },
+  { port: 8200, what: "Vault" },
+  { port: 4646, what: "the Nomad API" },
+  { port: 8834, what: "the Nessus console" },
+  { port: 8089, what: "the Splunk management API" }
 ];
+var ADMIN_SERVICE_WORDS = {
+  jenkins: "a CI server (Jenkins)",
+  teamcity: "a CI server (TeamCity)",
+  nessus: "a vulnerability scanner console",
+  tenable: "a vulnerability scanner console",
+  vault: "a secrets API (Vault)",
+  consul: "a service registry (Consul)",
+  nomad: "a scheduler API (Nomad)",
+  grafana: "a monitoring console (Grafana)",
+  kibana: "a log console (Kibana)",
+  prometheus: "a metrics server (Prometheus)",
+  argocd: "a deployment console (Argo CD)",
+  rancher: "a cluster console (Rancher)",
+  portainer: "a container console (Portainer)",
+  sonarqube: "a code-analysis console (SonarQube)",
+  nexus: "an artifact repository (Nexus)",
+  artifactory: "an artifact repository (Artifactory)",
+  admin: "an admin service",
+  internal: "an internal service",
+  mgmt: "a management service",
+  management: "a management service"
+};
+var WEB_PORTS = [80, 443];
+function adminServiceNamed(names) {
+  for (const name of names) {
+    for (const word of name.toLowerCase().split(/[^a-z0-9]+/)) {
+      const what = ADMIN_SERVICE_WORDS[word];
+      if (what) return { word, what };
+    }
+  }
+  return void 0;
+}
+function nonWebRanges(ranges) {
+  const out = [];
+  for (const [a, b] of ranges) {
+    let start = a;
+    for (const w of WEB_PORTS) {
+      if (w < start || w > b) continue;
+      if (w > start) out.push([start, w - 1]);
+      start = w + 1;
+    }
+    if (start <= b) out.push([start, b]);
+  }
+  return out;
+}
 var FIREWALL_SENSITIVE_PORTS = [...REMOTE_ADMIN, ...SENSITIVE_PORTS.map((p) => ({ port: p.port, what: p.what }))].sort((a, b) => a.port - b.port);
 var WORLD = /* @__PURE__ */ new Set(["0.0.0.0/0", "::/0", "*", "internet", "any"]);
 var isWorldSource = (s) => WORLD.has(s.trim().toLowerCase());
@@ -20174,6 +20518,7 @@ var messages22 = {
   allPorts: "{{address}} lets the whole internet ({{source}}) reach every {{protocol}}port of what it protects, so databases, SSH and admin APIs behind it are all exposed. Limit {{attribute}} to the addresses that need access and open only the ports you serve.",
   sensitivePorts: "{{address}} lets the whole internet ({{source}}) reach {{ports}}; exposed admin and database ports are found by scanners within minutes and attacked. Limit {{attribute}} to your VPN or office ranges (or go through a bastion / IAP) instead of {{source}}.",
   portsUnknown: "{{address}} lets the whole internet ({{source}}) in on ports or a protocol that cannot be known without running terraform (a variable with no value?), so it may open SSH, RDP or a database to everyone. Give the value with --var or --var-file, or limit {{attribute}} to the addresses that need access.",
+  adminService: "{{address}} lets the whole internet ({{source}}) reach {{ports}} of {{what}}, going by its name (`{{word}}`); admin and internal consoles are found by scanners and attacked through their logins and known exploits. Limit {{attribute}} to your VPN or office ranges, or put the service behind an identity-aware proxy.",
   disabledDeny: "{{address}} is a deny rule switched off with `disabled = true`, so the traffic it was written to block is let in. Remove `disabled = true`, or delete the rule if nothing needs blocking any more."
 };
 function strings3(v) {
@@ -20329,7 +20674,23 @@ var TYPES = [
   "openstack_networking_secgroup_rule_v2"
 ];
 var MAX_LISTED = 4;
-var rule_default30 = defineRule({
+function namesOf2(r) {
+  const names = [r.name];
+  for (const key of ["name", "name_prefix", "description"]) {
+    const v = r.attr(key)?.value();
+    if (typeof v === "string") names.push(v);
+  }
+  const tags = r.attr("tags")?.value();
+  const tagName = tags && typeof tags === "object" && !Array.isArray(tags) ? tags.Name : void 0;
+  if (typeof tagName === "string") names.push(tagName);
+  for (const key of ["security_group_id", "network_security_group_name", "firewall_id"]) {
+    const a = r.attr(key);
+    if (a) names.push(a.source.replace(/\.(id|name)$/, "").split(".").pop() ?? "");
+  }
+  return names;
+}
+var portsText = (ranges) => ranges.length === 1 && ranges[0][0] === ranges[0][1] ? `port ${ranges[0][0]}` : `ports ${ranges.slice(0, MAX_LISTED).map(([a, b]) => a === b ? String(a) : `${a}-${b}`).join(", ")}${ranges.length > MAX_LISTED ? ", \u2026" : ""}`;
+var rule_default33 = defineRule({
   id: "tf-firewall-open",
   severity: "error",
   category: "exposure",
@@ -20361,7 +20722,12 @@ var rule_default30 = defineRule({
             continue;
           }
           const exposed = sensitivePortsIn(rule.ports);
-          if (!exposed.length) continue;
+          if (!exposed.length) {
+            const other = nonWebRanges(rule.ports);
+            const named2 = other.length ? adminServiceNamed(namesOf2(r)) : void 0;
+            if (named2) ctx.report({ messageId: "adminService", data: { ...base, ...named2, ports: portsText(other) }, at: rule.at, resource: r.address });
+            continue;
+          }
           const named = exposed.slice(0, MAX_LISTED).map((p) => `port ${p.port} (${p.what})`);
           const more = exposed.length > MAX_LISTED ? ` and ${exposed.length - MAX_LISTED} more sensitive ports` : "";
           ctx.report({ messageId: "sensitivePorts", data: { ...base, ports: `${named.join(", ")}${more}` }, at: rule.at, resource: r.address });
@@ -20458,7 +20824,7 @@ function at(line, index) {
   const pos = { line: start.line, column: start.column + index };
   return { file: line.location.file, range: { start: pos, end: pos } };
 }
-var rule_default31 = defineRule({
+var rule_default34 = defineRule({
   id: "tf-host-firewall-disabled",
   severity: "error",
   category: "exposure",
@@ -20506,7 +20872,7 @@ var DEFAULT_DAYS = {
 };
 var plural2 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 var VAULTS = ["azurerm_key_vault", "azurerm_key_vault_managed_hardware_security_module"];
-var rule_default32 = defineRule({
+var rule_default35 = defineRule({
   id: "tf-key-deletion-window-short",
   severity: "warning",
   category: "data-loss",
@@ -20562,7 +20928,7 @@ var messages25 = {
   missing: "{{address}} is {{label}} without `lifecycle { prevent_destroy = true }`: one changed argument (a location, a name) makes Terraform destroy and recreate it, and everything encrypted with {{encryptedWith}} becomes unreadable for good. Add `lifecycle { prevent_destroy = true }` to the block.",
   disabled: "{{address}} is {{label}} with `prevent_destroy = {{value}}`: one changed argument (a location, a name) makes Terraform destroy and recreate it, and everything encrypted with {{encryptedWith}} becomes unreadable for good. Set `prevent_destroy = true`."
 };
-var rule_default33 = defineRule({
+var rule_default36 = defineRule({
   id: "tf-key-without-prevent-destroy",
   severity: "warning",
   category: "data-loss",
@@ -20614,7 +20980,7 @@ var WHY = {
 };
 var META = /* @__PURE__ */ new Set(["source", "version", "providers", "count", "for_each", "depends_on"]);
 var argumentTexts = (block) => new Map(block.attributes().filter((a) => !META.has(a.name)).map((a) => [a.name, normalize(a.source)]));
-var rule_default34 = defineRule({
+var rule_default37 = defineRule({
   id: "tf-module-unread",
   severity: "warning",
   category: "coverage",
@@ -20703,7 +21069,10 @@ var BUILTIN_RULES = [
   rule_default31,
   rule_default32,
   rule_default33,
-  rule_default34
+  rule_default34,
+  rule_default35,
+  rule_default36,
+  rule_default37
 ];
 
 // src/engine/parallel.ts
@@ -20973,13 +21342,29 @@ function devFileReason(relPath, text2) {
   }
   return void 0;
 }
+var README_NAMES = ["README.md", "README", "README.rst", "README.txt", "readme.md"];
+var README_PHRASES = [
+  /\b(?:must|should)\s+not\s+be\s+(?:deployed|used|run)\s+in\s+(?:a\s+)?production(?:\s+environments?)?\b/i,
+  /\bnot\s+(?:intended|meant|suitable|designed|ready)\s+for\s+(?:use\s+in\s+)?production(?:\s+use)?\b/i,
+  /\bintended\s+(?:only\s+)?for\s+(?:use\s+in\s+)?local\s+development\b/i,
+  /\bdo\s+not\s+use\s+(?:this|these|them|it)\s+(?:\w+\s+)?in\s+production\b/i
+];
+function readmeDisclaimer(text2) {
+  const flat = text2.replace(/\s+/g, " ");
+  return README_PHRASES.map((p) => p.exec(flat)?.[0]).find(Boolean)?.trim();
+}
 
 // src/engine/dev-files.ts
+init_read();
 function relaxDevFindings(findings, ctx) {
   const reasons = /* @__PURE__ */ new Map();
   const repoRoots = /* @__PURE__ */ new Map();
+  const readmes = /* @__PURE__ */ new Map();
   const reasonFor = (file) => {
-    if (!reasons.has(file)) reasons.set(file, devFileReason(pathInsideRepository(file, ctx, repoRoots), ctx.texts.get(file)));
+    if (!reasons.has(file)) {
+      const inside2 = pathInsideRepository(file, ctx, repoRoots);
+      reasons.set(file, devFileReason(inside2, ctx.texts.get(file)) ?? readmeReason((0, import_node_path13.resolve)(ctx.cwd, file), inside2, readmes));
+    }
     return reasons.get(file);
   };
   return findings.map((f) => {
@@ -20987,6 +21372,27 @@ function relaxDevFindings(findings, ctx) {
     const reason = reasonFor(f.location.file);
     return reason ? { ...f, severity: "warning", relaxed: { from: "error", reason } } : f;
   });
+}
+function readmeReason(abs, inside2, cache2) {
+  const depth = inside2.split(/[\\/]+/).length - 1;
+  let dir = (0, import_node_path13.dirname)(abs);
+  const top = (0, import_node_path13.resolve)(dir, ...Array(depth).fill(".."));
+  for (let level = depth; level >= 0; level--, dir = (0, import_node_path13.dirname)(dir)) {
+    if (!cache2.has(dir)) cache2.set(dir, disclaimerIn(dir, top));
+    const said = cache2.get(dir);
+    if (said) {
+      const shown = (0, import_node_path13.relative)(top, dir).split(import_node_path13.sep).join("/");
+      return `the README in \`${shown ? `${shown}/` : "./"}\` says "${said}"`;
+    }
+  }
+  return void 0;
+}
+function disclaimerIn(dir, top) {
+  for (const name of README_NAMES) {
+    const read = readReferencedFile((0, import_node_path13.join)(dir, name), [top]);
+    if ("text" in read && read.text !== void 0) return readmeDisclaimer(read.text.slice(0, 64 * 1024));
+  }
+  return void 0;
 }
 function pathInsideRepository(file, ctx, cache2) {
   const abs = (0, import_node_path13.resolve)(ctx.cwd, file);

@@ -106,4 +106,40 @@ describe('findings in dev files are warnings with the reason', () => {
     expect(r.stdout).toContain('warning here, not error: its name (`compose.dev.yml`) says it is for dev');
     expect(r.stdout).toContain('No blocking findings in 1 file; 1 not blocking; 1 error in example, test or dev files reported as a warning\n');
   });
+
+  it('a README in the folder or above that disowns production relaxes the files below it', () => {
+    const root = repoWith({
+      'README.md': '# Samples\n\nThese samples must not be deployed in production environments.\n',
+      'shop/compose.yaml': LATEST,
+    });
+    const { code, image } = scan(root);
+    expect(code).toBe(0);
+    expect(image).toMatchObject({
+      severity: 'warning',
+      relaxed: { from: 'error', reason: 'the README in `./` says "must not be deployed in production environments"' },
+    });
+  });
+
+  it('a README that only gives development instructions does not relax anything', () => {
+    const root = repoWith({
+      'README.md': '# Shop\n\nFor local development, run `docker compose up`.\n',
+      'shop/README.md': 'Production stack of the shop.\n',
+      'shop/compose.yaml': LATEST,
+    });
+    const { code, image } = scan(root);
+    expect(code).toBe(1);
+    expect(image).toMatchObject({ severity: 'error' });
+    expect(image?.relaxed).toBeUndefined();
+  });
+
+  it('a README above the repository never counts', () => {
+    const outer = tempDir('iac-guard-dev-readme-');
+    writeFileSync(join(outer, 'README.md'), 'Nothing here is intended for local development only; it must not be deployed in production.\n');
+    const root = join(outer, 'checkout');
+    mkdirSync(join(root, '.git'), { recursive: true });
+    writeFileSync(join(root, 'docker-compose.yml'), LATEST);
+    const { code, image } = scan(root, [root]);
+    expect(code).toBe(1);
+    expect(image).toMatchObject({ severity: 'error' });
+  });
 });

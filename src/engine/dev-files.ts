@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../core/types.js';
-import { devFileReason } from '../knowledge/dev-files.js';
+import { devFileReason, README_NAMES, readmeDisclaimer } from '../knowledge/dev-files.js';
+import { readReferencedFile } from '../core/read.js';
 
 export interface DevFileContext {
   cwd: string;
@@ -20,8 +21,12 @@ export interface DevFileContext {
 export function relaxDevFindings(findings: Finding[], ctx: DevFileContext): Finding[] {
   const reasons = new Map<string, string | undefined>();
   const repoRoots = new Map<string, string | undefined>();
+  const readmes = new Map<string, string | undefined>();
   const reasonFor = (file: string): string | undefined => {
-    if (!reasons.has(file)) reasons.set(file, devFileReason(pathInsideRepository(file, ctx, repoRoots), ctx.texts.get(file)));
+    if (!reasons.has(file)) {
+      const inside = pathInsideRepository(file, ctx, repoRoots);
+      reasons.set(file, devFileReason(inside, ctx.texts.get(file)) ?? readmeReason(resolve(ctx.cwd, file), inside, readmes));
+    }
     return reasons.get(file);
   };
   return findings.map((f) => {
@@ -29,6 +34,33 @@ export function relaxDevFindings(findings: Finding[], ctx: DevFileContext): Find
     const reason = reasonFor(f.location.file);
     return reason ? { ...f, severity: 'warning', relaxed: { from: 'error', reason } } : f;
   });
+}
+
+/**
+ * A README in the file's folder, or a folder above it inside the repository, that says its
+ * contents are not for production (a collection of samples, a local development stack).
+ */
+function readmeReason(abs: string, inside: string, cache: Map<string, string | undefined>): string | undefined {
+  const depth = inside.split(/[\\/]+/).length - 1;
+  let dir = dirname(abs);
+  const top = resolve(dir, ...Array<string>(depth).fill('..'));
+  for (let level = depth; level >= 0; level--, dir = dirname(dir)) {
+    if (!cache.has(dir)) cache.set(dir, disclaimerIn(dir, top));
+    const said = cache.get(dir);
+    if (said) {
+      const shown = relative(top, dir).split(sep).join('/');
+      return `the README in \`${shown ? `${shown}/` : './'}\` says "${said}"`;
+    }
+  }
+  return undefined;
+}
+
+function disclaimerIn(dir: string, top: string): string | undefined {
+  for (const name of README_NAMES) {
+    const read = readReferencedFile(join(dir, name), [top]);
+    if ('text' in read && read.text !== undefined) return readmeDisclaimer(read.text.slice(0, 64 * 1024));
+  }
+  return undefined;
 }
 
 /**

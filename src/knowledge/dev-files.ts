@@ -67,3 +67,24 @@ export function devFileReason(relPath: string, text?: string): string | undefine
   }
   return undefined;
 }
+
+/** README file names looked for in a file's folder and the folders above it, up to the repository root. */
+export const README_NAMES = ['README.md', 'README', 'README.rst', 'README.txt', 'readme.md'];
+
+/**
+ * Phrases in a README that disown production use of everything below it. Stricter than the
+ * header phrases: "for local development, run ..." in a README is an instruction, not a
+ * disclaimer, so only explicit "not for production" statements count.
+ */
+const README_PHRASES = [
+  /\b(?:must|should)\s+not\s+be\s+(?:deployed|used|run)\s+in\s+(?:a\s+)?production(?:\s+environments?)?\b/i,
+  /\bnot\s+(?:intended|meant|suitable|designed|ready)\s+for\s+(?:use\s+in\s+)?production(?:\s+use)?\b/i,
+  /\bintended\s+(?:only\s+)?for\s+(?:use\s+in\s+)?local\s+development\b/i,
+  /\bdo\s+not\s+use\s+(?:this|these|them|it)\s+(?:\w+\s+)?in\s+production\b/i,
+];
+
+/** The disclaimer a README makes, or undefined. */
+export function readmeDisclaimer(text: string): string | undefined {
+  const flat = text.replace(/\s+/g, ' ');
+  return README_PHRASES.map((p) => p.exec(flat)?.[0]).find(Boolean)?.trim();
+}

@@ -45,11 +45,63 @@ export const SENSITIVE_PORTS: readonly KnownPort[] = [
   { port: 9090, kind: 'monitoring', what: 'Prometheus' },
 ];
 
+/** What a rule can tell about a running service, for images that are only sensitive in some setups. */
+export interface ServiceSetup {
+  /** Whether the variable is set at all (a `${VAR}` counts as set). */
+  hasEnv(name: string): boolean;
+  /** The variable's resolved value. */
+  env(name: string): string | undefined;
+  /** `command` joined by spaces ('' when none or unresolved). */
+  command: string;
+  /** Container paths of the service's mounts. */
+  mounts: readonly string[];
+}
+
 export interface SensitiveImage {
   /** Matches the image repository without registry or tag (`postgres`, `bitnami/postgresql`). */
   pattern: RegExp;
   kind: ServiceKind;
   what: string;
+  /** Only these container ports are sensitive (Kong's admin API, not its proxy); all when absent. */
+  ports?: readonly number[];
+  /**
+   * For images that are safe when configured: says what makes this setup open, or
+   * undefined when it is not (Grafana with an admin password set).
+   */
+  openWhen?: (setup: ServiceSetup) => string | undefined;
+}
+
+const truthy = (v: string | undefined) => v !== undefined && /^(true|1|yes)$/i.test(v.trim());
+const setAny = (setup: ServiceSetup, ...names: string[]) => names.some((n) => setup.hasEnv(n) || setup.hasEnv(`${n}__FILE`) || setup.hasEnv(`${n}_FILE`));
+
+/** Grafana: anonymous access, or the built-in admin/admin login left in place. */
+function grafanaOpen(setup: ServiceSetup): string | undefined {
+  if (truthy(setup.env('GF_AUTH_ANONYMOUS_ENABLED'))) {
+    const role = setup.env('GF_AUTH_ANONYMOUS_ORG_ROLE') ?? 'Viewer';
+    return `Grafana with anonymous access (GF_AUTH_ANONYMOUS_ENABLED, role ${role})`;
+  }
+  // A mounted grafana.ini (or the whole config folder) may set the password: do not guess.
+  const configured = setup.mounts.some((m) => /^\/etc\/grafana\/?(grafana\.ini)?$/.test(m)) || setup.hasEnv('GF_PATHS_CONFIG');
+  if (setup.env('GF_SECURITY_ADMIN_PASSWORD') === 'admin' || (!configured && !setAny(setup, 'GF_SECURITY_ADMIN_PASSWORD'))) {
+    return 'Grafana with its default admin/admin login (GF_SECURITY_ADMIN_PASSWORD not set)';
+  }
+  return undefined;
+}
+
+/** MinIO: the minioadmin/minioadmin root login when no root password is given. */
+function minioOpen(setup: ServiceSetup): string | undefined {
+  const password = setup.env('MINIO_ROOT_PASSWORD') ?? setup.env('MINIO_SECRET_KEY');
+  if (password === 'minioadmin' || !setAny(setup, 'MINIO_ROOT_PASSWORD', 'MINIO_SECRET_KEY', 'MINIO_CONFIG_ENV_FILE')) {
+    return 'MinIO with its default minioadmin/minioadmin root login (MINIO_ROOT_PASSWORD not set)';
+  }
+  return undefined;
+}
+
+/** Traefik's dashboard and API answer without login with `--api.insecure=true`. */
+function traefikOpen(setup: ServiceSetup): string | undefined {
+  return /--api\.insecure(=true)?(\s|$)/.test(setup.command) || truthy(setup.env('TRAEFIK_API_INSECURE'))
+    ? "Traefik's dashboard and API without login (--api.insecure)"
+    : undefined;
 }
 
 /** Images whose every published port is sensitive, whatever number it is published on. */
@@ -70,6 +122,16 @@ export const SENSITIVE_IMAGES: readonly SensitiveImage[] = [
   { pattern: /(^|\/)(kibana|opensearch-dashboards)$/, kind: 'admin', what: 'Kibana/OpenSearch Dashboards' },
   { pattern: /(^|\/)docker$/, kind: 'docker-api', what: 'Docker-in-Docker (the Docker API)' },
   { pattern: /(^|\/)prometheus$/, kind: 'monitoring', what: 'Prometheus' },
+  { pattern: /(^|\/)(alertmanager|pushgateway)$/, kind: 'monitoring', what: 'Prometheus Alertmanager/Pushgateway (no login)' },
+  { pattern: /(^|\/)loki$/, kind: 'monitoring', what: "Loki's HTTP API (every log line readable, no login by default)" },
+  { pattern: /(^|\/)jaegertracing\/(all-in-one|jaeger|jaeger-query)$/, kind: 'monitoring', what: "Jaeger's trace viewer (no login)", ports: [16686, 16685] },
+  { pattern: /(^|\/)zipkin$/, kind: 'monitoring', what: "Zipkin's trace viewer (no login)" },
+  { pattern: /(^|\/)(mailhog|mailpit|maildev|mailcatcher|smtp4dev)$/, kind: 'admin', what: 'a mail catcher (every captured mail readable, no login)' },
+  { pattern: /(^|\/)(consul)$/, kind: 'admin', what: "Consul's HTTP API (no ACLs by default)", ports: [8500, 8501] },
+  { pattern: /(^|\/)(kong|kong-gateway)$/, kind: 'admin', what: "Kong's Admin API or Kong Manager", ports: [8001, 8444, 8002, 8445] },
+  { pattern: /(^|\/)grafana(-oss|-enterprise)?$/, kind: 'admin', what: 'Grafana', openWhen: grafanaOpen },
+  { pattern: /(^|\/)minio$/, kind: 'admin', what: 'MinIO', openWhen: minioOpen },
+  { pattern: /(^|\/)traefik$/, kind: 'admin', what: 'Traefik', ports: [8080], openWhen: traefikOpen },
 ];
 
 /** `docker.io/library/postgres:16` → `postgres`; `ghcr.io/org/app` → `org/app`. */
@@ -82,9 +144,18 @@ export function imageRepository(image: string): string {
   return parts.join('/');
 }
 
-export function sensitiveImage(image: string): SensitiveImage | undefined {
+/**
+ * What a service of this image exposes on `port`, when that is sensitive: `what` says it in
+ * words (with the setup that makes it open). Undefined when the image is not in the table,
+ * or this port or setup of it is not sensitive.
+ */
+export function sensitiveImage(image: string, port: number, setup: ServiceSetup): { kind: ServiceKind; what: string } | undefined {
   const repo = imageRepository(image);
-  return SENSITIVE_IMAGES.find((s) => s.pattern.test(repo));
+  const known = SENSITIVE_IMAGES.find((s) => s.pattern.test(repo));
+  if (!known || (known.ports && !known.ports.includes(port))) return undefined;
+  if (!known.openWhen) return known;
+  const what = known.openWhen(setup);
+  return what ? { kind: known.kind, what } : undefined;
 }
 
 export function sensitivePort(port: number): KnownPort | undefined {

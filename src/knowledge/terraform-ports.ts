@@ -25,7 +25,67 @@ const REMOTE_ADMIN: readonly AdminPort[] = [
   { port: 10250, what: 'the kubelet API' },
   { port: 10255, what: 'the kubelet read-only API' },
   { port: 8500, what: 'Consul' },
+  { port: 8200, what: 'Vault' },
+  { port: 4646, what: 'the Nomad API' },
+  { port: 8834, what: 'the Nessus console' },
+  { port: 8089, what: 'the Splunk management API' },
 ];
+
+/**
+ * Words in a firewall's names and description that say it guards an admin or internal
+ * service. Such a service has no business on the internet on any port but the web ports.
+ */
+const ADMIN_SERVICE_WORDS: Readonly<Record<string, string>> = {
+  jenkins: 'a CI server (Jenkins)',
+  teamcity: 'a CI server (TeamCity)',
+  nessus: 'a vulnerability scanner console',
+  tenable: 'a vulnerability scanner console',
+  vault: 'a secrets API (Vault)',
+  consul: 'a service registry (Consul)',
+  nomad: 'a scheduler API (Nomad)',
+  grafana: 'a monitoring console (Grafana)',
+  kibana: 'a log console (Kibana)',
+  prometheus: 'a metrics server (Prometheus)',
+  argocd: 'a deployment console (Argo CD)',
+  rancher: 'a cluster console (Rancher)',
+  portainer: 'a container console (Portainer)',
+  sonarqube: 'a code-analysis console (SonarQube)',
+  nexus: 'an artifact repository (Nexus)',
+  artifactory: 'an artifact repository (Artifactory)',
+  admin: 'an admin service',
+  internal: 'an internal service',
+  mgmt: 'a management service',
+  management: 'a management service',
+};
+
+/** Ports a public web front answers on: never reported on name alone. */
+export const WEB_PORTS: readonly number[] = [80, 443];
+
+/** The admin or internal service the names describe, with the word that says so. */
+export function adminServiceNamed(names: readonly string[]): { word: string; what: string } | undefined {
+  for (const name of names) {
+    for (const word of name.toLowerCase().split(/[^a-z0-9]+/)) {
+      const what = ADMIN_SERVICE_WORDS[word];
+      if (what) return { word, what };
+    }
+  }
+  return undefined;
+}
+
+/** The ranges with the web ports taken out: what is open besides a web front. */
+export function nonWebRanges(ranges: readonly PortRange[]): PortRange[] {
+  const out: PortRange[] = [];
+  for (const [a, b] of ranges) {
+    let start = a;
+    for (const w of WEB_PORTS) {
+      if (w < start || w > b) continue;
+      if (w > start) out.push([start, w - 1]);
+      start = w + 1;
+    }
+    if (start <= b) out.push([start, b]);
+  }
+  return out;
+}
 
 /** Every port a world-open ingress rule must not include, with what listens there. */
 export const FIREWALL_SENSITIVE_PORTS: readonly AdminPort[] = [...REMOTE_ADMIN, ...SENSITIVE_PORTS.map((p) => ({ port: p.port, what: p.what }))].sort((a, b) => a.port - b.port);

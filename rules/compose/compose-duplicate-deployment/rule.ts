@@ -11,6 +11,11 @@ interface Seen {
 
 /** Environment variables that tell a monitoring or CI agent who it is. */
 const IDENTITY_ENV = /(^|_)(ID|UUID|NAME|HOSTNAME)$|AGENT|NODE_?NAME|INSTANCE/i;
+/**
+ * Variables that name the agent itself to a remote system. Across projects only these count:
+ * two sample stacks that both call their database host `db` are not one deployment twice.
+ */
+const AGENT_IDENTITY_ENV = /AGENT|NODE_?NAME|INSTANCE|(^|_)(UUID|HOSTNAME)$/i;
 /** Port ranges wider than this are not expanded (nobody publishes 10 000 ports twice by accident). */
 const MAX_RANGE = 1000;
 
@@ -72,7 +77,7 @@ export default defineRule({
       }
     },
 
-    // Across projects: only agent identities. Separate stacks usually run on separate hosts,
+    // Across projects: only agents that name themselves (AGENT_NAME, NODE_NAME...). Separate stacks usually run on separate hosts,
     // and on one host Docker refuses a name or port clash loudly; a second copy of an agent
     // runs quietly and reports as a ghost.
     project(inputs, ctx) {
@@ -80,7 +85,7 @@ export default defineRule({
       for (const project of inputs.compose) {
         for (const service of project.services()) {
           const identity = agentIdentity(service);
-          if (!identity) continue;
+          if (!identity?.namesAgent) continue;
           const first = agents.get(identity.key);
           if (!first) agents.set(identity.key, { project, service, at: service.at });
           else if (otherDeployment(first, project, service)) {
@@ -121,7 +126,7 @@ const sameLocation = (a: Location, b: Location) =>
   a.file === b.file && a.range.start.line === b.range.start.line && a.range.start.column === b.range.start.column;
 
 /** Image + command + identifying variables/hostname/labels; undefined when nothing identifies it. */
-function agentIdentity(service: ComposeService): { key: string; image: string; described: string } | undefined {
+function agentIdentity(service: ComposeService): { key: string; image: string; described: string; namesAgent: boolean } | undefined {
   const image = service.image;
   if (!image?.ref) return undefined;
   const env = service.environment.filter((e) => IDENTITY_ENV.test(e.name));
@@ -142,5 +147,6 @@ function agentIdentity(service: ComposeService): { key: string; image: string; d
     `network=${text(child(service.node, 'network_mode')) ?? ''}`,
   ].join('\n');
   const described = [...(hostname ? [`hostname ${hostname}`] : []), ...envText.map((e) => `\`${e}\``)].join(', ');
-  return { key, image: imageRepository(image.value), described };
+  const namesAgent = env.some((e) => AGENT_IDENTITY_ENV.test(e.name) && e.value);
+  return { key, image: imageRepository(image.value), described, namesAgent };
 }

@@ -1,13 +1,13 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
-import { sensitiveImage, sensitivePort } from '../../../src/knowledge/ports.js';
-import { text, type ComposePort } from '../../../src/model/compose.js';
+import { sensitiveImage, sensitivePort, type ServiceSetup } from '../../../src/knowledge/ports.js';
+import { isCMap, isCSeq, text, type ComposePort, type ComposeProject, type ComposeService } from '../../../src/model/compose.js';
 
 export default defineRule({
   id: 'compose-port-exposed',
   severity: 'error',
   category: 'exposure',
   docs: {
-    summary: 'A database, cache, search engine, admin console or the Docker API published on every interface of the host.',
+    summary: 'A database, cache, search engine, admin console, an API or dashboard that answers without login, or the Docker API published on every interface of the host.',
     why: 'A port published without a host IP listens on 0.0.0.0. Docker inserts its own iptables rules for published ports ahead of ufw and firewalld, so the host firewall never sees that traffic: a "firewalled" server still serves its PostgreSQL, Redis or Elasticsearch to the whole internet, where scanners find it within hours.',
     fix: 'Bind the port to the loopback address (`"127.0.0.1:5432:5432"`) or to a private interface, or remove `ports:` and let other services reach it over the Compose network by service name.',
     allow: 'If the port must be public (and is protected another way), add `# iac-guard-ignore compose-port-exposed: <reason>` above the port, or an `allow` entry for the path `services.<name>.ports[<n>]`.',
@@ -21,10 +21,18 @@ export default defineRule({
       for (const service of project.services()) {
         // With the host's network stack, `ports:` is ignored (and nothing is NATed past the firewall).
         if (text(service.get('network_mode')) === 'host') continue;
+        // A service only on internal networks has no route in or out: its published ports answer nobody.
+        if (onlyInternalNetworks(project, service)) continue;
         const image = service.image?.unresolved ? undefined : service.image?.value;
-        const byImage = image ? sensitiveImage(image) : undefined;
+        const setup: ServiceSetup = {
+          hasEnv: (name) => service.environment.some((e) => e.name === name),
+          env: (name) => service.env(name),
+          command: service.command() ?? '',
+          mounts: service.volumes.map((v) => v.target).filter((t): t is string => t !== undefined),
+        };
         for (const port of service.ports) {
           if (port.bind !== 'all' || !port.target) continue;
+          const byImage = image ? sensitiveImageIn(image, port, setup) : undefined;
           const known = byImage ?? sensitivePortIn(port);
           if (!known) continue;
           ctx.report({
@@ -43,6 +51,26 @@ export default defineRule({
     },
   },
 });
+
+function sensitiveImageIn(image: string, port: ComposePort, setup: ServiceSetup) {
+  const { start, end } = port.target!;
+  for (let p = start; p <= end && p - start <= 100; p++) {
+    const known = sensitiveImage(image, p, setup);
+    if (known) return known;
+  }
+  return undefined;
+}
+
+function onlyInternalNetworks(project: ComposeProject, service: ComposeService): boolean {
+  const networks = service.get('networks');
+  const names = isCSeq(networks)
+    ? networks.items.map(text)
+    : isCMap(networks)
+      ? [...networks.entries.keys()]
+      : [];
+  if (names.length === 0 || text(service.get('network_mode')) !== undefined) return false;
+  return names.every((name) => name !== undefined && /^(true|yes)$/i.test(text(project.get('networks', name, 'internal')) ?? ''));
+}
 
 function sensitivePortIn(port: ComposePort) {
   const { start, end } = port.target!;

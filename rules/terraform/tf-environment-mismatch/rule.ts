@@ -46,12 +46,26 @@ const PATH_DEPTH = 4;
 const EXTRA_POINTER = /(^|_)(credentials?|token|api_key|access_key|account|account_id|subscription|subscription_id|cluster|cluster_name|kms_key|key_ring|zone_name|server|servers)$/i;
 const isPointer = (name: string) => POINTER_ATTRIBUTE.test(name) || EXTRA_POINTER.test(name);
 
+/**
+ * The root folder's path inside the repository (or scanned folder), with that folder's own
+ * name: folders above it are where the checkout happens to live (`/tmp/stage/`), not a choice
+ * of environment.
+ */
+function ownPathSegments(model: TerraformModule): string[] {
+  const all = model.absDir.split(/[\\/]/).filter(Boolean);
+  const root = model.roots
+    ?.map((r) => r.split(/[\\/]/).filter(Boolean))
+    .filter((r) => r.length <= all.length && r.every((seg, i) => all[i] === seg))
+    .sort((a, b) => b.length - a.length)[0];
+  return root ? all.slice(Math.max(0, root.length - 1)) : all;
+}
+
 function configuredEnvironment(model: TerraformModule, option: string): Known | undefined {
   if (option) {
     const env = environmentOf(option);
     if (env) return { env, evidence: 'rule option `environment`' };
   }
-  const segments = model.absDir.split(/[\\/]/).filter(Boolean);
+  const segments = ownPathSegments(model);
   for (let i = segments.length - 1; i >= Math.max(0, segments.length - PATH_DEPTH); i--) {
     const seg = segments[i]!;
     const parent = segments[i - 1] ?? '';

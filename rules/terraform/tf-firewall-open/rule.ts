@@ -6,6 +6,8 @@ import {
   isWorldSource,
   parsePortSpec,
   sensitivePortsIn,
+  adminServiceNamed,
+  nonWebRanges,
   type PortRange,
 } from '../../../src/knowledge/terraform-ports.js';
 import { isUnknown, type Attribute, type Body, type Resource, type Value } from '../../../src/model/terraform.js';
@@ -17,6 +19,8 @@ const messages = {
     '{{address}} lets the whole internet ({{source}}) reach {{ports}}; exposed admin and database ports are found by scanners within minutes and attacked. Limit {{attribute}} to your VPN or office ranges (or go through a bastion / IAP) instead of {{source}}.',
   portsUnknown:
     '{{address}} lets the whole internet ({{source}}) in on ports or a protocol that cannot be known without running terraform (a variable with no value?), so it may open SSH, RDP or a database to everyone. Give the value with --var or --var-file, or limit {{attribute}} to the addresses that need access.',
+  adminService:
+    '{{address}} lets the whole internet ({{source}}) reach {{ports}} of {{what}}, going by its name (`{{word}}`); admin and internal consoles are found by scanners and attacked through their logins and known exploits. Limit {{attribute}} to your VPN or office ranges, or put the service behind an identity-aware proxy.',
   disabledDeny:
     '{{address}} is a deny rule switched off with `disabled = true`, so the traffic it was written to block is let in. Remove `disabled = true`, or delete the rule if nothing needs blocking any more.',
 } as const;
@@ -206,6 +210,29 @@ const TYPES = [
 
 const MAX_LISTED = 4;
 
+/** What a firewall (or the group a rule belongs to) is called: labels, names, description, Name tag. */
+function namesOf(r: Resource): string[] {
+  const names = [r.name];
+  for (const key of ['name', 'name_prefix', 'description']) {
+    const v = r.attr(key)?.value();
+    if (typeof v === 'string') names.push(v);
+  }
+  const tags = r.attr('tags')?.value();
+  const tagName = tags && typeof tags === 'object' && !Array.isArray(tags) ? (tags as Record<string, unknown>).Name : undefined;
+  if (typeof tagName === 'string') names.push(tagName);
+  // A separate rule names its group by reference: `aws_security_group.jenkins.id`.
+  for (const key of ['security_group_id', 'network_security_group_name', 'firewall_id']) {
+    const a = r.attr(key);
+    if (a) names.push(a.source.replace(/\.(id|name)$/, '').split('.').pop() ?? '');
+  }
+  return names;
+}
+
+const portsText = (ranges: PortRange[]) =>
+  ranges.length === 1 && ranges[0]![0] === ranges[0]![1]
+    ? `port ${ranges[0]![0]}`
+    : `ports ${ranges.slice(0, MAX_LISTED).map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(', ')}${ranges.length > MAX_LISTED ? ', …' : ''}`;
+
 export default defineRule({
   id: 'tf-firewall-open',
   severity: 'error',
@@ -239,7 +266,13 @@ export default defineRule({
             continue;
           }
           const exposed = sensitivePortsIn(rule.ports);
-          if (!exposed.length) continue;
+          if (!exposed.length) {
+            // A port with no fixed meaning is still an admin console when the firewall says it guards one.
+            const other = nonWebRanges(rule.ports);
+            const named = other.length ? adminServiceNamed(namesOf(r)) : undefined;
+            if (named) ctx.report({ messageId: 'adminService', data: { ...base, ...named, ports: portsText(other) }, at: rule.at, resource: r.address });
+            continue;
+          }
           const named = exposed.slice(0, MAX_LISTED).map((p) => `port ${p.port} (${p.what})`);
           const more = exposed.length > MAX_LISTED ? ` and ${exposed.length - MAX_LISTED} more sensitive ports` : '';
           ctx.report({ messageId: 'sensitivePorts', data: { ...base, ports: `${named.join(', ')}${more}` }, at: rule.at, resource: r.address });
