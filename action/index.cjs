@@ -10867,8 +10867,8 @@ var CONFIG_SHAPE = {
     },
     "dev-files": {
       type: "string",
-      enum: ["relax", "strict"],
-      description: 'Findings in examples, tests, docs and local-development files (examples/, test/, compose.dev.yml, a header saying "for local development"): relax (default) reports their errors as warnings with the reason; strict blocks them like any other file.'
+      enum: ["relax", "warn", "strict"],
+      description: 'Findings in examples, tests, docs and local-development files (examples/, test/, compose.dev.yml, a header or README saying "not for production"): relax (default) leaves out findings about upkeep of a deployment (log rotation, memory limits, image pins, backups, deletion protection, certificates), counted in the summary, and reports their other errors as warnings with the reason; warn shows every finding, errors as warnings; strict blocks them like any other file.'
     },
     rules: {
       type: "map",
@@ -14697,7 +14697,13 @@ var ONE_SHOT_NAME_WORDS = [
   "tools",
   "cli",
   "builder",
-  "build"
+  "build",
+  // Test runners run a suite and exit.
+  "test",
+  "tests",
+  "e2e",
+  "cypress",
+  "playwright"
 ];
 var ONE_SHOT_PROFILES = [
   "setup",
@@ -21326,6 +21332,7 @@ var HEADER_PHRASES = [
   /\bnot\s+(?:intended\s+|meant\s+|suitable\s+|recommended\s+|ready\s+)?for\s+production\b/i,
   /\bdo\s+not\s+use\s+(?:it\s+|this\s+)?(?:\w+\s+)?in\s+(?:a\s+)?production\b/i
 ];
+var UPKEEP_CATEGORIES = ["availability", "reliability", "data-loss", "supply-chain", "protection"];
 var HEADER_LINES = 15;
 function devFileReason(relPath, text2) {
   const parts = relPath.split(/[\\/]+/).filter((p) => p && p !== ".");
@@ -21368,9 +21375,15 @@ function relaxDevFindings(findings, ctx) {
     return reasons.get(file);
   };
   return findings.map((f) => {
-    if (f.severity !== "error" || ctx.fromPlans.has(f)) return f;
+    if (ctx.fromPlans.has(f) || f.suppressed) return f;
+    const upkeep = ctx.mode === "relax" && UPKEEP_CATEGORIES.includes(ctx.categoryOf(f.ruleId) ?? "");
+    if (!upkeep && f.severity !== "error") return f;
     const reason = reasonFor(f.location.file);
-    return reason ? { ...f, severity: "warning", relaxed: { from: "error", reason } } : f;
+    if (!reason) return f;
+    if (upkeep) {
+      return { ...f, suppressed: true, suppression: { kind: "dev-file", reason: `${reason}; upkeep of a deployment does not apply there` } };
+    }
+    return { ...f, severity: "warning", relaxed: { from: "error", reason } };
   });
 }
 function readmeReason(abs, inside2, cache2) {
@@ -21970,7 +21983,9 @@ async function run(opts) {
     cwd: opts.cwd,
     texts: new Map(sources.map(({ file }) => [file.path, file.text])),
     targets: new Map(sources.map(({ d }) => [d.path, d.target])),
-    fromPlans
+    fromPlans,
+    categoryOf: (id) => active.find((a) => a.rule.id === id)?.rule.category,
+    mode: config.devFiles
   });
   const { findings, extra } = applySuppressions(relaxed, config.allow, inline, opts.today, resolveId, configDisplay);
   for (const x of extra) {
@@ -22030,7 +22045,8 @@ function relativeTo(cwd, abs) {
 // src/reporters/common.ts
 function countResult(result, failOn) {
   const blocking = result.findings.filter((f) => isBlocking(f, failOn));
-  const suppressed = result.findings.filter((f) => f.suppressed).length;
+  const leftOut = result.findings.filter((f) => f.suppressed && f.suppression?.kind === "dev-file").length;
+  const suppressed = result.findings.filter((f) => f.suppressed).length - leftOut;
   const errorFiles = new Set(result.errors.map((e) => e.file));
   const files = /* @__PURE__ */ new Set([...result.files, ...result.findings.map((f) => f.location.file), ...errorFiles]);
   const blockingBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
@@ -22039,8 +22055,9 @@ function countResult(result, failOn) {
     files: files.size,
     findings: result.findings.length,
     blocking: blocking.length,
-    nonBlocking: result.findings.length - blocking.length - suppressed,
+    nonBlocking: result.findings.length - blocking.length - suppressed - leftOut,
     suppressed,
+    leftOut,
     relaxed: result.findings.filter((f) => f.relaxed && !f.suppressed).length,
     errors: result.errors.length,
     filesNotUnderstood: errorFiles.size,
@@ -22058,6 +22075,7 @@ function summaryLine(c) {
       `${plural3(c.blocking, "blocking finding")} (${bySeverity}) in ${c.filesWithBlocking} of ${plural3(c.files, "file")}`,
       ...c.nonBlocking ? [`${c.nonBlocking} not blocking`] : [],
       ...c.relaxed ? [relaxedNote(c.relaxed)] : [],
+      ...c.leftOut ? [leftOutNote(c.leftOut)] : [],
       `${c.suppressed} suppressed`,
       `${plural3(c.filesNotUnderstood, "file")} not understood`,
       ...skippedNotes(c)
@@ -22067,6 +22085,7 @@ function summaryLine(c) {
     `No blocking findings in ${plural3(c.files, "file")}`,
     ...c.nonBlocking ? [`${c.nonBlocking} not blocking`] : [],
     ...c.relaxed ? [relaxedNote(c.relaxed)] : [],
+    ...c.leftOut ? [leftOutNote(c.leftOut)] : [],
     ...c.suppressed ? [`${c.suppressed} suppressed`] : [],
     ...c.filesNotUnderstood ? [`${plural3(c.filesNotUnderstood, "file")} not understood`] : [],
     ...skippedNotes(c)
@@ -22076,6 +22095,7 @@ var skippedNotes = (c) => [
   ...c.excluded ? [`${plural3(c.excluded, "named file")} excluded by config`] : [],
   ...c.yamlSkipped ? [`${plural3(c.yamlSkipped, "YAML file")} skipped: not Compose or Helm values (--verbose lists them)`] : []
 ];
+var leftOutNote = (n) => `${plural3(n, "finding")} on upkeep (log rotation, pins, backups) in example, test or dev files left out (\`dev-files: warn\` shows them)`;
 var relaxedNote = (n) => `${plural3(n, "error")} in example, test or dev files reported as ${n === 1 ? "a warning" : "warnings"}`;
 var relaxedSuffix = (f) => f.relaxed ? ` (${f.severity} here, not ${f.relaxed.from}: ${f.relaxed.reason}; \`dev-files: strict\` blocks it)` : "";
 var formatLocation = (l) => `${l.file}:${l.range.start.line}:${l.range.start.column}`;
@@ -22298,7 +22318,7 @@ ${cases.join("\n")}
 };
 
 // src/reporters/json.ts
-var JSON_FORMAT_VERSION = 1;
+var JSON_FORMAT_VERSION = 2;
 function relatedJson(r) {
   return {
     message: r.message,
@@ -22345,7 +22365,14 @@ var jsonReporter = (result, options) => {
     findings: result.findings.map(findingJson),
     errors: result.errors.map(errorJson),
     ...result.skipped?.length ? { skipped: result.skipped.map((x) => ({ file: x.file, kind: x.kind, reason: x.reason })) } : {},
-    summary: { files: c.files, findings: c.findings, blocking: c.blocking, suppressed: c.suppressed, errors: c.errors }
+    summary: {
+      files: c.files,
+      findings: c.findings,
+      blocking: c.blocking,
+      suppressed: c.suppressed,
+      leftOut: c.leftOut,
+      errors: c.errors
+    }
   });
 };
 
@@ -22472,7 +22499,11 @@ var markdownReporter = (result, options) => {
     out.push(...listed);
     if (listed.length < result.errors.length) out.push("", notShown(result.errors.length - listed.length, "file", listed.length > 0));
   }
-  const footer = counts.suppressed ? ["", `<sub>${plural3(counts.suppressed, "suppressed finding")} not shown (allowed in config or by an iac-guard-ignore comment with a reason).</sub>`] : [];
+  const footer = counts.suppressed || counts.leftOut ? [
+    "",
+    ...counts.suppressed ? [`<sub>${plural3(counts.suppressed, "suppressed finding")} not shown (allowed in config or by an iac-guard-ignore comment with a reason).</sub>`] : [],
+    ...counts.leftOut ? [`<sub>${plural3(counts.leftOut, "finding")} on upkeep in example, test or dev files not shown (\`dev-files: warn\` shows them).</sub>`] : []
+  ] : [];
   const graph = blastRadiusMermaid(result);
   if (graph) {
     const section = ["", "### Blast radius", "", "```mermaid", graph, "```"];
@@ -22731,7 +22762,7 @@ function relatedLine(k, r) {
 }
 function suppressionLine(k, f) {
   const s = f.suppression;
-  const by = s?.kind === "inline" ? "by an iac-guard-ignore comment" : s?.kind === "baseline" ? "by the baseline" : "by an allow entry in the config";
+  const by = s?.kind === "inline" ? "by an iac-guard-ignore comment" : s?.kind === "baseline" ? "by the baseline" : s?.kind === "dev-file" ? "as an example, test or dev file" : "by an allow entry in the config";
   const reason = s ? `: ${visible(s.reason)}${s.expires ? ` (until ${visible(s.expires)})` : ""}` : "";
   return `    ${k.gray(`suppressed ${by}${reason}`)}`;
 }

@@ -137,7 +137,7 @@ describe('--output', () => {
     writeFileSync(join(d, 'x.json'), '{}');
     cli([join(d, 'x.json'), '--format', 'json', '--output', join(d, 'out.json')]);
     expect(existsSync(join(d, 'out.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(d, 'out.json'), 'utf8')).version).toBe(1);
+    expect(JSON.parse(readFileSync(join(d, 'out.json'), 'utf8')).version).toBe(2);
   });
 
   it('through a symbolic link: the link stays, its target gets the report', () => {
@@ -147,7 +147,7 @@ describe('--output', () => {
     symlinkSync('real.json', join(d, 'link.json'));
     cli([join(d, 'x.json'), '--format', 'json', '--output', join(d, 'link.json')]);
     expect(lstatSync(join(d, 'link.json')).isSymbolicLink()).toBe(true);
-    expect(JSON.parse(readFileSync(join(d, 'real.json'), 'utf8')).version).toBe(1);
+    expect(JSON.parse(readFileSync(join(d, 'real.json'), 'utf8')).version).toBe(2);
   });
 
   it('onto /dev/stdout and a named pipe: written through, never replaced by a file', async () => {
@@ -155,7 +155,7 @@ describe('--output', () => {
     writeFileSync(join(d, 'x.json'), '{}');
     const toStdout = cli([join(d, 'x.json'), '--format', 'json', '--output', '/dev/stdout']);
     expect(toStdout.code).toBe(2);
-    expect(JSON.parse(toStdout.stdout).version).toBe(1);
+    expect(JSON.parse(toStdout.stdout).version).toBe(2);
 
     const fifo = join(d, 'report.fifo');
     execFileSync('mkfifo', [fifo]);
@@ -166,7 +166,7 @@ describe('--output', () => {
     const r = cli([join(d, 'x.json'), '--format', 'json', '--output', fifo]);
     await closed;
     expect(r.stderr).toContain('x.json');
-    expect(JSON.parse(received).version).toBe(1);
+    expect(JSON.parse(received).version).toBe(2);
     expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 

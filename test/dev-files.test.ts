@@ -16,6 +16,9 @@ interface JsonFinding {
 }
 
 const LATEST = 'services:\n  web:\n    image: nginx:latest\n    logging:\n      options:\n        max-size: 10m\n';
+/** An exposure finding (kept as a warning in dev files) beside an upkeep one (left out there). */
+const OPEN_DB =
+  'services:\n  db:\n    image: postgres:latest\n    ports:\n      - "5432:5432"\n    volumes:\n      - db:/var/lib/postgresql/data\n    logging:\n      driver: local\nvolumes:\n  db: {}\n';
 
 function repoWith(files: Record<string, string>): string {
   const root = tempDir('iac-guard-dev-');
@@ -29,8 +32,15 @@ function repoWith(files: Record<string, string>): string {
 
 function scan(root: string, args: string[] = ['.']) {
   const r = cli([...args, '--format', 'json'], { cwd: root });
-  const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
-  return { code: r.code, findings, image: findings.find((f) => f.ruleId === 'image-unpinned') };
+  const doc = JSON.parse(r.stdout) as { findings: JsonFinding[]; summary: { suppressed: number; leftOut: number } };
+  const findings = doc.findings;
+  return {
+    code: r.code,
+    findings,
+    summary: doc.summary,
+    image: findings.find((f) => f.ruleId === 'image-unpinned'),
+    port: findings.find((f) => f.ruleId === 'compose-port-exposed'),
+  };
 }
 
 describe('devFileReason', () => {
@@ -61,16 +71,33 @@ describe('devFileReason', () => {
 });
 
 describe('findings in dev files are warnings with the reason', () => {
-  it('a Compose file under examples/ is reported but does not block', () => {
-    const root = repoWith({ 'examples/docker-compose.yml': LATEST });
-    const { code, image } = scan(root);
+  it('a Compose file under examples/: exposure is a warning with the reason, upkeep is left out and counted', () => {
+    const root = repoWith({ 'examples/docker-compose.yml': OPEN_DB });
+    const { code, port, image, summary } = scan(root);
     expect(code).toBe(0);
-    expect(image).toMatchObject({
+    expect(port).toMatchObject({
       file: 'examples/docker-compose.yml',
-      line: 3,
+      line: 5,
       severity: 'warning',
+      suppressed: false,
       relaxed: { from: 'error', reason: 'it is under `examples/`, a folder of examples, tests or docs' },
     });
+    expect(image).toMatchObject({
+      line: 3,
+      severity: 'error',
+      suppressed: true,
+      suppression: { kind: 'dev-file', reason: 'it is under `examples/`, a folder of examples, tests or docs; upkeep of a deployment does not apply there' },
+    });
+    expect(summary).toMatchObject({ suppressed: 0, leftOut: 1 });
+  });
+
+  it('`dev-files: warn` shows upkeep findings too, as warnings', () => {
+    const root = repoWith({ 'examples/docker-compose.yml': OPEN_DB, '.iac-guard.yml': 'dev-files: warn\n' });
+    const { code, image, port, summary } = scan(root);
+    expect(code).toBe(0);
+    expect(image).toMatchObject({ severity: 'warning', suppressed: false, relaxed: { from: 'error' } });
+    expect(port).toMatchObject({ severity: 'warning', relaxed: { from: 'error' } });
+    expect(summary.leftOut).toBe(0);
   });
 
   it('the same file outside a dev folder blocks', () => {
@@ -99,12 +126,15 @@ describe('findings in dev files are warnings with the reason', () => {
     expect(image).toMatchObject({ severity: 'error' });
   });
 
-  it('the text report says what was relaxed and why', () => {
-    const root = repoWith({ 'compose.dev.yml': LATEST });
+  it('the text report says what was relaxed, what was left out, and why', () => {
+    const root = repoWith({ 'compose.dev.yml': OPEN_DB });
     const r = cli(['.'], { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('warning here, not error: its name (`compose.dev.yml`) says it is for dev');
-    expect(r.stdout).toContain('No blocking findings in 1 file; 1 not blocking; 1 error in example, test or dev files reported as a warning\n');
+    expect(r.stdout).not.toContain('image-unpinned');
+    expect(r.stdout).toContain(
+      'No blocking findings in 1 file; 1 not blocking; 1 error in example, test or dev files reported as a warning; 1 finding on upkeep (log rotation, pins, backups) in example, test or dev files left out (`dev-files: warn` shows them)\n',
+    );
   });
 
   it('a README in the folder or above that disowns production relaxes the files below it', () => {
@@ -115,8 +145,8 @@ describe('findings in dev files are warnings with the reason', () => {
     const { code, image } = scan(root);
     expect(code).toBe(0);
     expect(image).toMatchObject({
-      severity: 'warning',
-      relaxed: { from: 'error', reason: 'the README in `./` says "must not be deployed in production environments"' },
+      suppressed: true,
+      suppression: { kind: 'dev-file', reason: 'the README in `./` says "must not be deployed in production environments"; upkeep of a deployment does not apply there' },
     });
   });
 

@@ -194,7 +194,7 @@ describe('json', () => {
 
   it('follows the documented contract with a stable key order', () => {
     expect(Object.keys(doc)).toEqual(['version', 'tool', 'findings', 'errors', 'summary']);
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
     expect(doc.tool).toEqual({ name: 'iac-guard', version: '1.2.3' });
     expect(Object.keys(doc.findings[0]!)).toEqual(['ruleId', 'severity', 'message', 'file', 'line', 'column', 'endLine', 'endColumn', 'resource', 'related', 'suppressed']);
     expect(doc.findings[0]).toMatchObject({ ruleId: 'kms-key-ring-replaced', severity: 'error', file: 'infra/kms.tf', line: 3, column: 3, endLine: 3, endColumn: 8, resource: 'google_kms_key_ring.logs', suppressed: false });
@@ -203,7 +203,7 @@ describe('json', () => {
       { message: 'the plan this came from', file: 'plan.json', line: 40, column: 7 },
     ]);
     expect(Object.keys(doc.findings[2]!)).toEqual(['ruleId', 'severity', 'message', 'file', 'line', 'column', 'endLine', 'endColumn', 'path', 'suppressed']);
-    expect(Object.keys(doc.summary)).toEqual(['files', 'findings', 'blocking', 'suppressed', 'errors']);
+    expect(Object.keys(doc.summary)).toEqual(['files', 'findings', 'blocking', 'suppressed', 'leftOut', 'errors']);
   });
 
   it('keeps suppressed findings with their suppression', () => {
@@ -215,7 +215,7 @@ describe('json', () => {
   it('lists errors with line and column only when known, and counts everything', () => {
     expect(doc.errors[0]).toEqual({ file: 'broken.yml', message: 'YAML syntax error: unexpected end of the stream', line: 4, column: 2 });
     expect(doc.errors[1]).toEqual({ file: 'missing.json', message: 'no such file or folder' });
-    expect(doc.summary).toEqual({ files: 7, findings: 6, blocking: 2, suppressed: 2, errors: 3 });
+    expect(doc.summary).toEqual({ files: 7, findings: 6, blocking: 2, suppressed: 2, leftOut: 0, errors: 3 });
   });
 
   it('round-trips hostile strings exactly while escaping them in the text', () => {
@@ -227,14 +227,14 @@ describe('json', () => {
   });
 
   it('is indented by two spaces and ends with a newline; empty runs are complete', () => {
-    expect(out.startsWith('{\n  "version": 1,\n  "tool": {\n    "name": "iac-guard",')).toBe(true);
+    expect(out.startsWith('{\n  "version": 2,\n  "tool": {\n    "name": "iac-guard",')).toBe(true);
     expect(out.endsWith('}\n')).toBe(true);
     expect(JSON.parse(render('json', EMPTY))).toEqual({
-      version: 1,
+      version: 2,
       tool: TOOL,
       findings: [],
       errors: [],
-      summary: { files: 0, findings: 0, blocking: 0, suppressed: 0, errors: 0 },
+      summary: { files: 0, findings: 0, blocking: 0, suppressed: 0, leftOut: 0, errors: 0 },
     });
   });
 

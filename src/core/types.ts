@@ -28,8 +28,11 @@ export interface Location {
 }
 
 export interface Suppression {
-  /** `baseline`: recorded by --write-baseline and matched by --baseline (a finding that existed before adoption). */
-  kind: 'config' | 'inline' | 'baseline';
+  /**
+   * `baseline`: recorded by --write-baseline and matched by --baseline (a finding that existed before adoption).
+   * `dev-file`: upkeep of a deployment (log rotation, pins, backups) in an example, test or dev file.
+   */
+  kind: 'config' | 'inline' | 'baseline' | 'dev-file';
   reason: string;
   expires?: string;
 }

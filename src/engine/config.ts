@@ -51,8 +51,12 @@ export interface Config {
   places?: Record<string, { line: number; column: number }>;
   /** Absolute path of the baseline file (`baseline:`, relative to the config file). */
   baseline?: string;
-  /** `relax`: errors in example, test and dev files are reported as warnings; `strict`: as errors. */
-  devFiles: 'relax' | 'strict';
+  /**
+   * Findings in example, test and dev files. `relax`: upkeep findings (log rotation, pins,
+   * backups) are left out and counted, other errors are warnings; `warn`: every finding is
+   * shown, errors as warnings; `strict`: as anywhere else.
+   */
+  devFiles: 'relax' | 'warn' | 'strict';
 }
 
 export const DEFAULT_LIMITS = { fileMib: MAX_FILE_BYTES / 1048576, runMib: MAX_RUN_BYTES / 1048576 };
@@ -114,8 +118,8 @@ export const CONFIG_SHAPE: Shape = {
     },
     'dev-files': {
       type: 'string',
-      enum: ['relax', 'strict'],
-      description: 'Findings in examples, tests, docs and local-development files (examples/, test/, compose.dev.yml, a header saying "for local development"): relax (default) reports their errors as warnings with the reason; strict blocks them like any other file.',
+      enum: ['relax', 'warn', 'strict'],
+      description: 'Findings in examples, tests, docs and local-development files (examples/, test/, compose.dev.yml, a header or README saying "not for production"): relax (default) leaves out findings about upkeep of a deployment (log rotation, memory limits, image pins, backups, deletion protection, certificates), counted in the summary, and reports their other errors as warnings with the reason; warn shows every finding, errors as warnings; strict blocks them like any other file.',
     },
     rules: {
       type: 'map',

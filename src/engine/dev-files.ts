@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../core/types.js';
-import { devFileReason, README_NAMES, readmeDisclaimer } from '../knowledge/dev-files.js';
+import { devFileReason, README_NAMES, readmeDisclaimer, UPKEEP_CATEGORIES } from '../knowledge/dev-files.js';
 import { readReferencedFile } from '../core/read.js';
 
 export interface DevFileContext {
@@ -16,6 +16,10 @@ export interface DevFileContext {
   targets: Map<string, string>;
   /** Findings about a plan (even when they point at the .tf block), never relaxed. */
   fromPlans: WeakSet<Finding>;
+  /** The category of a rule, by id. */
+  categoryOf: (ruleId: string) => string | undefined;
+  /** `warn`: every finding stays, errors as warnings; `relax`: upkeep findings are also left out. */
+  mode: 'relax' | 'warn';
 }
 
 export function relaxDevFindings(findings: Finding[], ctx: DevFileContext): Finding[] {
@@ -29,10 +33,16 @@ export function relaxDevFindings(findings: Finding[], ctx: DevFileContext): Find
     }
     return reasons.get(file);
   };
-  return findings.map((f) => {
-    if (f.severity !== 'error' || ctx.fromPlans.has(f)) return f;
+  return findings.map((f): Finding => {
+    if (ctx.fromPlans.has(f) || f.suppressed) return f;
+    const upkeep = ctx.mode === 'relax' && UPKEEP_CATEGORIES.includes(ctx.categoryOf(f.ruleId) ?? '');
+    if (!upkeep && f.severity !== 'error') return f;
     const reason = reasonFor(f.location.file);
-    return reason ? { ...f, severity: 'warning', relaxed: { from: 'error', reason } } : f;
+    if (!reason) return f;
+    if (upkeep) {
+      return { ...f, suppressed: true, suppression: { kind: 'dev-file', reason: `${reason}; upkeep of a deployment does not apply there` } };
+    }
+    return { ...f, severity: 'warning', relaxed: { from: 'error', reason } };
   });
 }
 

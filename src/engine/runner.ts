@@ -293,6 +293,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
         texts: new Map(sources.map(({ file }) => [file.path, file.text])),
         targets: new Map(sources.map(({ d }) => [d.path, d.target])),
         fromPlans,
+        categoryOf: (id) => active.find((a) => a.rule.id === id)?.rule.category,
+        mode: config.devFiles,
       });
   const { findings, extra } = applySuppressions(relaxed, config.allow, inline, opts.today, resolveId, configDisplay);
   // The engine's own findings (expired or invalid suppressions) obey config like any rule's.

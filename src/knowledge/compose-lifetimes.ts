@@ -22,6 +22,12 @@ export const ONE_SHOT_NAME_WORDS = [
   'cli',
   'builder',
   'build',
+  // Test runners run a suite and exit.
+  'test',
+  'tests',
+  'e2e',
+  'cypress',
+  'playwright',
 ];
 
 /** Profile names that mark services started by hand for a job (`docker compose --profile setup up`). */

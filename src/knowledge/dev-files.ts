@@ -41,6 +41,15 @@ const HEADER_PHRASES = [
   /\bdo\s+not\s+use\s+(?:it\s+|this\s+)?(?:\w+\s+)?in\s+(?:a\s+)?production\b/i,
 ];
 
+/**
+ * Rule categories about keeping a deployment running and recoverable: log rotation, memory
+ * limits, pinned images, backups, deletion protection, certificates. In a file that is not a
+ * deployment there is nothing to keep running, so these findings are left out (counted, and
+ * shown with `dev-files: warn` or `strict`). Exposure and correctness findings stay, as warnings:
+ * an example that opens a database to the internet is copied with it.
+ */
+export const UPKEEP_CATEGORIES: readonly string[] = ['availability', 'reliability', 'data-loss', 'supply-chain', 'protection'];
+
 /** How many leading lines may hold such a header comment. */
 const HEADER_LINES = 15;
 

@@ -13,6 +13,8 @@ export interface Counts {
   /** Neither blocking nor suppressed (e.g. warnings under `--fail-on error`). */
   nonBlocking: number;
   suppressed: number;
+  /** Upkeep findings left out because they are in example, test or dev files (not in `suppressed`). */
+  leftOut: number;
   /** Lowered from error to warning because they are in example, test or dev files. */
   relaxed: number;
   errors: number;
@@ -26,7 +28,8 @@ export interface Counts {
 
 export function countResult(result: RunResult, failOn: ReportOptions['failOn']): Counts {
   const blocking = result.findings.filter((f) => isBlocking(f, failOn));
-  const suppressed = result.findings.filter((f) => f.suppressed).length;
+  const leftOut = result.findings.filter((f) => f.suppressed && f.suppression?.kind === 'dev-file').length;
+  const suppressed = result.findings.filter((f) => f.suppressed).length - leftOut;
   const errorFiles = new Set(result.errors.map((e) => e.file));
   const files = new Set([...result.files, ...result.findings.map((f) => f.location.file), ...errorFiles]);
   const blockingBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -35,8 +38,9 @@ export function countResult(result: RunResult, failOn: ReportOptions['failOn']):
     files: files.size,
     findings: result.findings.length,
     blocking: blocking.length,
-    nonBlocking: result.findings.length - blocking.length - suppressed,
+    nonBlocking: result.findings.length - blocking.length - suppressed - leftOut,
     suppressed,
+    leftOut,
     relaxed: result.findings.filter((f) => f.relaxed && !f.suppressed).length,
     errors: result.errors.length,
     filesNotUnderstood: errorFiles.size,
@@ -62,6 +66,7 @@ export function summaryLine(c: Counts): string {
       `${plural(c.blocking, 'blocking finding')} (${bySeverity}) in ${c.filesWithBlocking} of ${plural(c.files, 'file')}`,
       ...(c.nonBlocking ? [`${c.nonBlocking} not blocking`] : []),
       ...(c.relaxed ? [relaxedNote(c.relaxed)] : []),
+      ...(c.leftOut ? [leftOutNote(c.leftOut)] : []),
       `${c.suppressed} suppressed`,
       `${plural(c.filesNotUnderstood, 'file')} not understood`,
       ...skippedNotes(c),
@@ -71,6 +76,7 @@ export function summaryLine(c: Counts): string {
     `No blocking findings in ${plural(c.files, 'file')}`,
     ...(c.nonBlocking ? [`${c.nonBlocking} not blocking`] : []),
     ...(c.relaxed ? [relaxedNote(c.relaxed)] : []),
+    ...(c.leftOut ? [leftOutNote(c.leftOut)] : []),
     ...(c.suppressed ? [`${c.suppressed} suppressed`] : []),
     ...(c.filesNotUnderstood ? [`${plural(c.filesNotUnderstood, 'file')} not understood`] : []),
     ...skippedNotes(c),
@@ -81,6 +87,9 @@ const skippedNotes = (c: Counts) => [
   ...(c.excluded ? [`${plural(c.excluded, 'named file')} excluded by config`] : []),
   ...(c.yamlSkipped ? [`${plural(c.yamlSkipped, 'YAML file')} skipped: not Compose or Helm values (--verbose lists them)`] : []),
 ];
+
+const leftOutNote = (n: number) =>
+  `${plural(n, 'finding')} on upkeep (log rotation, pins, backups) in example, test or dev files left out (\`dev-files: warn\` shows them)`;
 
 const relaxedNote = (n: number) => `${plural(n, 'error')} in example, test or dev files reported as ${n === 1 ? 'a warning' : 'warnings'}`;
 

@@ -4,7 +4,7 @@ import type { FileError, Finding, RelatedLocation } from '../core/types.js';
 import { countResult, stringifyJson } from './common.js';
 import type { Reporter } from './types.js';
 
-export const JSON_FORMAT_VERSION = 1;
+export const JSON_FORMAT_VERSION = 2;
 
 function relatedJson(r: RelatedLocation) {
   return {
@@ -59,6 +59,13 @@ export const jsonReporter: Reporter = (result, options) => {
     findings: result.findings.map(findingJson),
     errors: result.errors.map(errorJson),
     ...(result.skipped?.length ? { skipped: result.skipped.map((x) => ({ file: x.file, kind: x.kind, reason: x.reason })) } : {}),
-    summary: { files: c.files, findings: c.findings, blocking: c.blocking, suppressed: c.suppressed, errors: c.errors },
+    summary: {
+      files: c.files,
+      findings: c.findings,
+      blocking: c.blocking,
+      suppressed: c.suppressed,
+      leftOut: c.leftOut,
+      errors: c.errors,
+    },
   });
 };

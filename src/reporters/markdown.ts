@@ -87,8 +87,12 @@ export const markdownReporter: Reporter = (result, options) => {
     if (listed.length < result.errors.length) out.push('', notShown(result.errors.length - listed.length, 'file', listed.length > 0));
   }
 
-  const footer = counts.suppressed
-    ? ['', `<sub>${plural(counts.suppressed, 'suppressed finding')} not shown (allowed in config or by an iac-guard-ignore comment with a reason).</sub>`]
+  const footer = counts.suppressed || counts.leftOut
+    ? [
+        '',
+        ...(counts.suppressed ? [`<sub>${plural(counts.suppressed, 'suppressed finding')} not shown (allowed in config or by an iac-guard-ignore comment with a reason).</sub>`] : []),
+        ...(counts.leftOut ? [`<sub>${plural(counts.leftOut, 'finding')} on upkeep in example, test or dev files not shown (\`dev-files: warn\` shows them).</sub>`] : []),
+      ]
     : [];
   const graph = blastRadiusMermaid(result);
   if (graph) {

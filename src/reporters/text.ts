@@ -46,7 +46,14 @@ function relatedLine(k: Kleur, r: RelatedLocation): string {
 
 function suppressionLine(k: Kleur, f: Finding): string {
   const s = f.suppression;
-  const by = s?.kind === 'inline' ? 'by an iac-guard-ignore comment' : s?.kind === 'baseline' ? 'by the baseline' : 'by an allow entry in the config';
+  const by =
+    s?.kind === 'inline'
+      ? 'by an iac-guard-ignore comment'
+      : s?.kind === 'baseline'
+        ? 'by the baseline'
+        : s?.kind === 'dev-file'
+          ? 'as an example, test or dev file'
+          : 'by an allow entry in the config';
   const reason = s ? `: ${visible(s.reason)}${s.expires ? ` (until ${visible(s.expires)})` : ''}` : '';
   return `    ${k.gray(`suppressed ${by}${reason}`)}`;
 }
