@@ -13970,6 +13970,8 @@ function sectionNamed(path2, names) {
   return path2.find((p) => typeof p === "string" && nameMatches(p, names));
 }
 var isAuxiliary = (path2) => path2.some((p) => typeof p === "string" && (AUXILIARY_SECTIONS.includes(p) || /^init[A-Z]/.test(p)));
+var HELM_TEST_SECTIONS = ["test", "tests", "testFramework", "helmTest", "helmTests"];
+var isHelmTestSection = (path2) => typeof path2[0] === "string" && HELM_TEST_SECTIONS.includes(path2[0]);
 
 // src/knowledge/images.ts
 var MOVING_TAGS = [
@@ -14086,6 +14088,8 @@ var HelmRelease = class {
   /** What deploys these values when it is not a chart folder (`helm_release.db`). */
   deployedBy;
   unreadValues;
+  /** Values beyond the chart's own defaults are part of it (override files, helmfile, helm_release, --values). */
+  overridden;
   constructor(parts) {
     const { chart, chartYaml, chartValues, overrides } = parts;
     this.chart = chart;
@@ -14098,6 +14102,7 @@ var HelmRelease = class {
     const empty = { kind: "map", entries: /* @__PURE__ */ new Map(), origin: { layer: 0, key: null, node: null } };
     const defaults2 = chartValues ? valuesTree(chartValues, 0) : empty;
     this.defaults = plainValue(defaults2);
+    this.overridden = overrides.length > 0;
     this.root = overrides.reduce((merged, layer, i) => mergeValues(merged, layer.tree(i + 1)), defaults2);
   }
   /**
@@ -14602,6 +14607,10 @@ var SENSITIVE_PORTS = [
   { port: 15672, kind: "admin", what: "RabbitMQ management" },
   { port: 5672, kind: "queue", what: "RabbitMQ (AMQP)" },
   { port: 2181, kind: "queue", what: "ZooKeeper" },
+  { port: 9092, kind: "queue", what: "Kafka" },
+  { port: 9644, kind: "admin", what: "Redpanda's admin API (no login by default)" },
+  { port: 5555, kind: "admin", what: "Celery Flower (no login by default)" },
+  { port: 9229, kind: "admin", what: "the Node.js inspector (a debugger: whoever connects runs code)" },
   { port: 2375, kind: "docker-api", what: "the Docker API (unencrypted)" },
   { port: 2376, kind: "docker-api", what: "the Docker API" },
   { port: 9090, kind: "monitoring", what: "Prometheus" }
@@ -14625,6 +14634,9 @@ function minioOpen(setup) {
     return "MinIO with its default minioadmin/minioadmin root login (MINIO_ROOT_PASSWORD not set)";
   }
   return void 0;
+}
+function temporalUiOpen(setup) {
+  return truthy(setup.env("TEMPORAL_AUTH_ENABLED")) ? void 0 : "Temporal's web UI without login (TEMPORAL_AUTH_ENABLED not set)";
 }
 function traefikOpen(setup) {
   return /--api\.insecure(=true)?(\s|$)/.test(setup.command) || truthy(setup.env("TRAEFIK_API_INSECURE")) ? "Traefik's dashboard and API without login (--api.insecure)" : void 0;
@@ -14655,6 +14667,13 @@ var SENSITIVE_IMAGES = [
   { pattern: /(^|\/)(kong|kong-gateway)$/, kind: "admin", what: "Kong's Admin API or Kong Manager", ports: [8001, 8444, 8002, 8445] },
   { pattern: /(^|\/)grafana(-oss|-enterprise)?$/, kind: "admin", what: "Grafana", openWhen: grafanaOpen },
   { pattern: /(^|\/)minio$/, kind: "admin", what: "MinIO", openWhen: minioOpen },
+  { pattern: /^temporalio\/ui$/, kind: "admin", what: "Temporal", openWhen: temporalUiOpen },
+  {
+    pattern: /^temporalio\/(auto-setup|server)$/,
+    kind: "admin",
+    what: "Temporal's frontend API (no authorization by default: anyone can start, signal or terminate workflows)",
+    ports: [7233]
+  },
   { pattern: /(^|\/)traefik$/, kind: "admin", what: "Traefik", ports: [8080], openWhen: traefikOpen }
 ];
 function imageRepository(image) {
@@ -16048,7 +16067,7 @@ var rule_default5 = defineRule({
       for (const service of project.services()) {
         if (text(service.get("network_mode")) === "host") continue;
         if (onlyInternalNetworks(project, service)) continue;
-        const image = service.image?.unresolved ? void 0 : service.image?.value;
+        const image = service.image?.unresolved ? knownRepository(service.image.value) : service.image?.value;
         const setup = {
           hasEnv: (name) => service.environment.some((e) => e.name === name),
           env: (name) => service.env(name),
@@ -16083,6 +16102,10 @@ function sensitiveImageIn(image, port, setup) {
     if (known) return known;
   }
   return void 0;
+}
+function knownRepository(image) {
+  const repo = image.replace(/@.*$/, "").replace(/:[^/:]*\$\{?[^/]*$/, "");
+  return repo.includes("$") ? void 0 : repo;
 }
 function onlyInternalNetworks(project, service) {
   const networks = service.get("networks");
@@ -17315,7 +17338,7 @@ var rule_default12 = defineRule({
     summary: "Helm values that switch off a chart's backups, store backups on a temporary volume, or run a database without persistence.",
     why: "A database without a persistent volume loses everything on the next restart or upgrade; a chart whose backup job is switched off leaves nothing to restore when the volume, the cluster or a migration fails.",
     fix: "Keep `persistence.enabled: true` for data stores; enable the chart's `backup` / `snapshots` / `disasterRecovery` section with persistent storage, or rely on a backup you can name (Velero, managed snapshots) and allow the finding with that reason.",
-    allow: "Add `# iac-guard-ignore helm-backups-disabled: <what backs this up instead>` above the key, or an `allow` entry with the values path in `.iac-guard.yml`. A chart's own default is reported as a warning, an override as an error."
+    allow: "Add `# iac-guard-ignore helm-backups-disabled: <what backs this up instead>` above the key, or an `allow` entry with the values path in `.iac-guard.yml`. A chart's own default is reported as a warning, an override as an error; a chart's optional backups that are off by default are reported only for a deployment of it (values files, helmfile, helm_release), not for the chart alone."
   },
   messages: messages5,
   check: {
@@ -17332,6 +17355,7 @@ var rule_default12 = defineRule({
           severity: e.setBy === "chart" ? "warning" : "error"
         });
         if (isBackupSection(section)) {
+          if (e.setBy === "chart" && !release.overridden) continue;
           report("backupOff");
         } else if (isStorageSection(section) && insideBackupSection(e)) {
           report("backupStorageOff");
@@ -18769,6 +18793,8 @@ var messages10 = {
   denyDisabled: "{{address}} disables a deny rule (disabled: {{change}}): the traffic it blocked gets through. Keep it enabled, or replace it with an equivalent rule in the same change.",
   madePublic: "{{address}} becomes {{what}} ({{attribute}}: {{change}}). Keep {{attribute}} at {{before}}, and grant access to specific identities instead.",
   createdPublic: "{{address}} is created {{what}} ({{attribute}} = {{after}}). Make it private, and grant access to specific identities instead.",
+  madePublicSeveral: "{{address}} becomes {{what}} ({{changes}}). Keep {{attributes}} at their earlier values, and grant access to specific identities instead.",
+  createdPublicSeveral: "{{address}} is created {{what}} ({{changes}}). Make it private, and grant access to specific identities instead.",
   publicMember: "{{address}} grants {{members}} access: that means anyone on the internet (or any Google account). Grant the role to specific users, groups or service accounts instead.",
   publicPolicy: '{{address}} sets a policy ({{attribute}}) that allows anyone (`"Principal": "*"` with no condition) to {{actions}}. Name the accounts or roles that need access, or add a condition (source VPC, organization) that narrows it.',
   databaseOpen: "{{address}} lets the whole internet ({{sources}}) connect to the database through authorized_networks. Authorize only the addresses that need it, or use private IP or the Cloud SQL proxy."
@@ -18844,6 +18870,7 @@ var rule_default19 = defineRule({
             ctx.report({ ...base(), messageId: "denyDisabled", data: { address, change: change.displayChange(["disabled"]) } });
           }
         }
+        const widenedSwitches = [];
         for (const s of EXPOSURE_SWITCHES) {
           if (!s.types.includes(change.type)) continue;
           const path2 = [s.attribute];
@@ -18853,16 +18880,26 @@ var rule_default19 = defineRule({
           if (rank2 < 0 || change.isSensitive(path2, "after")) continue;
           const widened = change.action === "create" ? s.onCreate === true : before3 !== null && before3 !== void 0 && exposureRank(s, before3) < rank2;
           if (!widened) continue;
-          const what = exposureWhat(s, after);
+          widenedSwitches.push({
+            what: exposureWhat(s, after),
+            attribute: s.attribute,
+            change: change.action === "create" ? "" : change.displayChange(path2),
+            before: change.action === "create" ? "" : change.display(path2, "before"),
+            after: change.display(path2, "after")
+          });
+        }
+        if (widenedSwitches.length === 1) {
+          const w = widenedSwitches[0];
           if (change.action === "create") {
-            ctx.report({ ...base(), messageId: "createdPublic", data: { address, what, attribute: s.attribute, after: change.display(path2, "after") } });
+            ctx.report({ ...base(), messageId: "createdPublic", data: { address, what: w.what, attribute: w.attribute, after: w.after } });
           } else {
-            ctx.report({
-              ...base(),
-              messageId: "madePublic",
-              data: { address, what, attribute: s.attribute, change: change.displayChange(path2), before: change.display(path2, "before") }
-            });
+            ctx.report({ ...base(), messageId: "madePublic", data: { address, what: w.what, attribute: w.attribute, change: w.change, before: w.before } });
           }
+        } else if (widenedSwitches.length > 1) {
+          const what = listed(widenedSwitches.map((w) => w.what));
+          const attributes = listed(widenedSwitches.map((w) => w.attribute));
+          const changes = widenedSwitches.map((w) => change.action === "create" ? `${w.attribute} = ${w.after}` : `${w.attribute}: ${w.change}`).join("; ");
+          ctx.report({ ...base(), messageId: change.action === "create" ? "createdPublicSeveral" : "madePublicSeveral", data: { address, what, attributes, changes } });
         }
         if (/^google_.+_(iam_member|iam_binding|iam_policy|access_control)$/.test(change.type)) {
           const had = new Set(members(change.before));
@@ -18886,6 +18923,9 @@ var rule_default19 = defineRule({
     }
   }
 });
+function listed(items) {
+  return items.length <= 1 ? items[0] ?? "" : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
 
 // src/model/plan-actions.ts
 var ACTION_REASONS = {
@@ -19222,6 +19262,7 @@ function loweredProtections(change, types2) {
   const out = [];
   for (const protection of PROTECTIONS) {
     if (!applies(protection, change.type, types2)) continue;
+    if (KEY_DELETION_WINDOW[change.type]?.attribute === protection.path) continue;
     const pattern = protection.path.split(".");
     if (change.isDelete) {
       if (!protection.deleteLowers || protection.lowered.kind !== "left") continue;
@@ -19702,6 +19743,7 @@ var checkCompose2 = (project, ctx) => {
 var checkHelm2 = (release, ctx) => {
   for (const image of release.images()) {
     if (image.templated || image.tagUnknown || !release.isEnabled(image.entry.path)) continue;
+    if (isHelmTestSection(image.entry.path)) continue;
     const verdict = judgeImage(image.ref, ctx.options);
     if (!verdict) continue;
     const at2 = image.tag ?? image.entry;
@@ -21327,12 +21369,18 @@ var DEV_FOLDERS = [
   "quickstart"
 ];
 var DEV_NAME_WORDS = ["dev", "development", "test", "tests", "testing", "local", "example", "sample", "demo", "e2e", "ci", "debug"];
+var isEnvironmentSettings = (fileName) => /^values([-._].*)?\.ya?ml$|[-._]values\.ya?ml$|\.tfvars(\.json)?$/i.test(fileName);
 var HEADER_PHRASES = [
   /\b(?:only\s+)?for\s+(?:local\s+)?(?:development|dev|testing|tests|demo|demonstration)(?:\s+(?:purposes|only|use))?\b/i,
   /\bnot\s+(?:intended\s+|meant\s+|suitable\s+|recommended\s+|ready\s+)?for\s+production\b/i,
   /\bdo\s+not\s+use\s+(?:it\s+|this\s+)?(?:\w+\s+)?in\s+(?:a\s+)?production\b/i
 ];
 var UPKEEP_CATEGORIES = ["availability", "reliability", "data-loss", "supply-chain", "protection"];
+var DEV_BUILD_STAGES = /^\s+target:\s*["']?(dev|development|develop|debug|local|test)["']?\s*(#.*)?$/m;
+function devBuildStage(text2) {
+  if (!/^services:/m.test(text2)) return void 0;
+  return DEV_BUILD_STAGES.exec(text2)?.[1];
+}
 var HEADER_LINES = 15;
 function devFileReason(relPath, text2) {
   const parts = relPath.split(/[\\/]+/).filter((p) => p && p !== ".");
@@ -21340,9 +21388,11 @@ function devFileReason(relPath, text2) {
   const folder = parts.find((p) => DEV_FOLDERS.includes(p.toLowerCase()));
   if (folder) return `it is under \`${parts.slice(0, parts.indexOf(folder) + 1).join("/")}/\`, a folder of examples, tests or docs`;
   const words = fileName.replace(/\.[^.]+$/, "").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  const word = words.find((w) => DEV_NAME_WORDS.includes(w));
+  const word = isEnvironmentSettings(fileName) ? void 0 : words.find((w) => DEV_NAME_WORDS.includes(w));
   if (word) return `its name (\`${fileName}\`) says it is for ${word === "ci" ? "CI" : word}`;
   if (text2 !== void 0) {
+    const stage = devBuildStage(text2);
+    if (stage) return `its services run the \`${stage}\` build stage of their Dockerfile (build.target)`;
     const comments = text2.split("\n", HEADER_LINES).filter((l) => /^\s*(?:#|\/\/|\/\*|\*)/.test(l)).join(" ");
     const phrase = HEADER_PHRASES.map((p) => p.exec(comments)?.[0]).find(Boolean);
     if (phrase) return `its header comment says "${phrase.trim()}"`;
@@ -22495,9 +22545,9 @@ var markdownReporter = (result, options) => {
   }
   if (result.errors.length) {
     out.push("", "### Files not understood", "", "Nothing in these was checked, so the run fails (exit 2).", "");
-    const listed = takeWithin(result.errors, (e) => `- ${markdownCode(formatErrorPlace(e))}: ${markdownProse(e.message)}`, budget2);
-    out.push(...listed);
-    if (listed.length < result.errors.length) out.push("", notShown(result.errors.length - listed.length, "file", listed.length > 0));
+    const listed2 = takeWithin(result.errors, (e) => `- ${markdownCode(formatErrorPlace(e))}: ${markdownProse(e.message)}`, budget2);
+    out.push(...listed2);
+    if (listed2.length < result.errors.length) out.push("", notShown(result.errors.length - listed2.length, "file", listed2.length > 0));
   }
   const footer = counts.suppressed || counts.leftOut ? [
     "",
@@ -23020,15 +23070,15 @@ function checkPluginTrust(config, trust) {
   ];
   if (!code.length || trust.policy === "allow") return;
   const where = config.source ? (0, import_node_path19.relative)(trust.cwd, config.source) || config.source : "the config";
-  const listed = `${where} names ${code.join(" and ")}`;
+  const listed2 = `${where} names ${code.join(" and ")}`;
   if (trust.policy === "refuse") {
-    throw new UsageError(`${listed}, and this run refuses to run code from a config (--refuse-plugins); remove them, or run where the config is trusted with --allow-plugins`);
+    throw new UsageError(`${listed2}, and this run refuses to run code from a config (--refuse-plugins); remove them, or run where the config is trusted with --allow-plugins`);
   }
   if (trust.explicitConfig || !config.source) return;
   const real = safeRealpath(config.source) ?? config.source;
   if (!insideRoots(real, trust.roots)) return;
   throw new UsageError(
-    `${listed}, which run as code, and this config is inside the scanned tree, so it may have come with the change being checked. A config runs code only when you trust it: pass --allow-plugins if you trust this repository's code, or name the config with --config`
+    `${listed2}, which run as code, and this config is inside the scanned tree, so it may have come with the change being checked. A config runs code only when you trust it: pass --allow-plugins if you trust this repository's code, or name the config with --config`
   );
 }
 async function rulesFor(config, cwd, trust) {

@@ -61,8 +61,19 @@ describe('devFileReason', () => {
     expect(devFileReason('compose.yml', '# NOT intended for production use\n')).toBe('its header comment says "NOT intended for production"');
   });
 
+  it('a Compose file whose services build a development stage is a dev stack', () => {
+    const text = 'services:\n  web:\n    build:\n      context: web\n      target: development\n    ports:\n      - target: 3000\n        published: 3000\n';
+    expect(devFileReason('compose.yaml', text)).toBe('its services run the `development` build stage of their Dockerfile (build.target)');
+    // a production stage, or a port's `target:`, is not one
+    expect(devFileReason('compose.yaml', text.replace('target: development', 'target: production'))).toBeUndefined();
+  });
+
   it('leaves deployments alone', () => {
     expect(devFileReason('deploy/prod/docker-compose.yml', 'services: {}\n')).toBeUndefined();
+    // a dev environment's Helm values and tfvars are deployed settings, not a local stack
+    expect(devFileReason('charts/shop/values-dev.yaml')).toBeUndefined();
+    expect(devFileReason('deploy/dev-values.yaml')).toBeUndefined();
+    expect(devFileReason('envs/dev.tfvars')).toBeUndefined();
     // words inside a longer word do not count: "latest", "contest", "device"
     expect(devFileReason('stacks/contest/latest-device.yml')).toBeUndefined();
     // a comment far below the header, or a value that is not a comment, does not count

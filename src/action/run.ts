@@ -289,12 +289,14 @@ interface JsonFinding {
   related?: { message: string; file?: string; line?: number; column?: number; resource?: string }[];
   suppressed: boolean;
   suppression?: Finding['suppression'];
+  relaxed?: Finding['relaxed'];
 }
 
-/** A JSON report (docs/json-format.md, version 1) back into a RunResult for the other formats. */
+/** A JSON report (docs/json-format.md, version 1 or 2) back into a RunResult for the other formats. */
 export function fromJsonReport(text: string): RunResult {
   const report = JSON.parse(text) as { version: number; findings: JsonFinding[]; errors: FileError[] };
-  if (report.version !== 1) throw new UsageError(`unsupported JSON report version ${report.version}`);
+  // Version 2 only added the `dev-file` suppression kind and a summary count: both read the same way.
+  if (report.version !== 1 && report.version !== 2) throw new UsageError(`unsupported JSON report version ${report.version}`);
   const at = (file: string, line: number, column: number, endLine = line, endColumn = column) => ({
     file,
     range: { start: { line, column }, end: { line: endLine, column: endColumn } },
@@ -318,6 +320,7 @@ export function fromJsonReport(text: string): RunResult {
       : {}),
     suppressed: f.suppressed,
     ...(f.suppression ? { suppression: f.suppression } : {}),
+    ...(f.relaxed ? { relaxed: f.relaxed } : {}),
   }));
   const files = [...new Set(findings.map((f) => f.location.file))];
   return { files, findings, errors: report.errors, rules: [] };

@@ -34,6 +34,9 @@ export const DEV_FOLDERS = [
 /** Words in a file name that say it is for development or tests (`compose.dev.yml`, `docker-compose.test.yaml`). */
 export const DEV_NAME_WORDS = ['dev', 'development', 'test', 'tests', 'testing', 'local', 'example', 'sample', 'demo', 'e2e', 'ci', 'debug'];
 
+/** Helm values overlays and tfvars name the environment they deploy to. */
+const isEnvironmentSettings = (fileName: string) => /^values([-._].*)?\.ya?ml$|[-._]values\.ya?ml$|\.tfvars(\.json)?$/i.test(fileName);
+
 /** Phrases in a file's leading comments that disown production use. */
 const HEADER_PHRASES = [
   /\b(?:only\s+)?for\s+(?:local\s+)?(?:development|dev|testing|tests|demo|demonstration)(?:\s+(?:purposes|only|use))?\b/i,
@@ -50,6 +53,15 @@ const HEADER_PHRASES = [
  */
 export const UPKEEP_CATEGORIES: readonly string[] = ['availability', 'reliability', 'data-loss', 'supply-chain', 'protection'];
 
+/** Dockerfile stages that hold a development setup (dev server, debugger, test tools). */
+const DEV_BUILD_STAGES = /^\s+target:\s*["']?(dev|development|develop|debug|local|test)["']?\s*(#.*)?$/m;
+
+/** A Compose file whose services build a development stage is a local development stack. */
+function devBuildStage(text: string): string | undefined {
+  if (!/^services:/m.test(text)) return undefined;
+  return DEV_BUILD_STAGES.exec(text)?.[1];
+}
+
 /** How many leading lines may hold such a header comment. */
 const HEADER_LINES = 15;
 
@@ -64,9 +76,12 @@ export function devFileReason(relPath: string, text?: string): string | undefine
   const folder = parts.find((p) => DEV_FOLDERS.includes(p.toLowerCase()));
   if (folder) return `it is under \`${parts.slice(0, parts.indexOf(folder) + 1).join('/')}/\`, a folder of examples, tests or docs`;
   const words = fileName.replace(/\.[^.]+$/, '').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  const word = words.find((w) => DEV_NAME_WORDS.includes(w));
+  // `values-dev.yaml` and `dev.tfvars` are a dev environment's settings: deployed, not local.
+  const word = isEnvironmentSettings(fileName) ? undefined : words.find((w) => DEV_NAME_WORDS.includes(w));
   if (word) return `its name (\`${fileName}\`) says it is for ${word === 'ci' ? 'CI' : word}`;
   if (text !== undefined) {
+    const stage = devBuildStage(text);
+    if (stage) return `its services run the \`${stage}\` build stage of their Dockerfile (build.target)`;
     const comments = text
       .split('\n', HEADER_LINES)
       .filter((l) => /^\s*(?:#|\/\/|\/\*|\*)/.test(l))

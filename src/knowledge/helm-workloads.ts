@@ -150,3 +150,11 @@ export function sectionNamed(path: readonly (string | number)[], names: readonly
 
 export const isAuxiliary = (path: readonly (string | number)[]) =>
   path.some((p) => typeof p === 'string' && (AUXILIARY_SECTIONS.includes(p) || /^init[A-Z]/.test(p)));
+
+/**
+ * Top-level sections whose pods run only for `helm test`: their images are never part of the
+ * deployment, so pinning them does not decide what runs.
+ */
+export const HELM_TEST_SECTIONS = ['test', 'tests', 'testFramework', 'helmTest', 'helmTests'];
+
+export const isHelmTestSection = (path: readonly (string | number)[]) => typeof path[0] === 'string' && HELM_TEST_SECTIONS.includes(path[0]);

@@ -40,6 +40,10 @@ export const SENSITIVE_PORTS: readonly KnownPort[] = [
   { port: 15672, kind: 'admin', what: 'RabbitMQ management' },
   { port: 5672, kind: 'queue', what: 'RabbitMQ (AMQP)' },
   { port: 2181, kind: 'queue', what: 'ZooKeeper' },
+  { port: 9092, kind: 'queue', what: 'Kafka' },
+  { port: 9644, kind: 'admin', what: "Redpanda's admin API (no login by default)" },
+  { port: 5555, kind: 'admin', what: 'Celery Flower (no login by default)' },
+  { port: 9229, kind: 'admin', what: 'the Node.js inspector (a debugger: whoever connects runs code)' },
   { port: 2375, kind: 'docker-api', what: 'the Docker API (unencrypted)' },
   { port: 2376, kind: 'docker-api', what: 'the Docker API' },
   { port: 9090, kind: 'monitoring', what: 'Prometheus' },
@@ -97,6 +101,11 @@ function minioOpen(setup: ServiceSetup): string | undefined {
   return undefined;
 }
 
+/** Temporal's web UI: every workflow, with terminate and reset buttons, unless auth is on. */
+function temporalUiOpen(setup: ServiceSetup): string | undefined {
+  return truthy(setup.env('TEMPORAL_AUTH_ENABLED')) ? undefined : "Temporal's web UI without login (TEMPORAL_AUTH_ENABLED not set)";
+}
+
 /** Traefik's dashboard and API answer without login with `--api.insecure=true`. */
 function traefikOpen(setup: ServiceSetup): string | undefined {
   return /--api\.insecure(=true)?(\s|$)/.test(setup.command) || truthy(setup.env('TRAEFIK_API_INSECURE'))
@@ -131,6 +140,13 @@ export const SENSITIVE_IMAGES: readonly SensitiveImage[] = [
   { pattern: /(^|\/)(kong|kong-gateway)$/, kind: 'admin', what: "Kong's Admin API or Kong Manager", ports: [8001, 8444, 8002, 8445] },
   { pattern: /(^|\/)grafana(-oss|-enterprise)?$/, kind: 'admin', what: 'Grafana', openWhen: grafanaOpen },
   { pattern: /(^|\/)minio$/, kind: 'admin', what: 'MinIO', openWhen: minioOpen },
+  { pattern: /^temporalio\/ui$/, kind: 'admin', what: 'Temporal', openWhen: temporalUiOpen },
+  {
+    pattern: /^temporalio\/(auto-setup|server)$/,
+    kind: 'admin',
+    what: "Temporal's frontend API (no authorization by default: anyone can start, signal or terminate workflows)",
+    ports: [7233],
+  },
   { pattern: /(^|\/)traefik$/, kind: 'admin', what: 'Traefik', ports: [8080], openWhen: traefikOpen },
 ];
 

@@ -132,6 +132,8 @@ export class HelmRelease implements BaseModel {
   /** What deploys these values when it is not a chart folder (`helm_release.db`). */
   readonly deployedBy: string | undefined;
   readonly unreadValues: readonly UnreadValues[];
+  /** Values beyond the chart's own defaults are part of it (override files, helmfile, helm_release, --values). */
+  readonly overridden: boolean;
 
   constructor(parts: ReleaseParts) {
     const { chart, chartYaml, chartValues, overrides } = parts;
@@ -146,6 +148,7 @@ export class HelmRelease implements BaseModel {
     // Layer 0 is always the chart's own values (empty when they are not known), so `setBy` can tell them apart.
     const defaults = chartValues ? valuesTree(chartValues, 0) : empty;
     this.defaults = plainValue(defaults) as Record<string, unknown>;
+    this.overridden = overrides.length > 0;
     this.root = overrides.reduce((merged, layer, i) => mergeValues(merged, layer.tree(i + 1)), defaults);
   }
 

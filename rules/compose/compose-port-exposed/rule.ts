@@ -23,7 +23,8 @@ export default defineRule({
         if (text(service.get('network_mode')) === 'host') continue;
         // A service only on internal networks has no route in or out: its published ports answer nobody.
         if (onlyInternalNetworks(project, service)) continue;
-        const image = service.image?.unresolved ? undefined : service.image?.value;
+        // The repository decides what listens; a tag that is still a variable does not change it.
+        const image = service.image?.unresolved ? knownRepository(service.image.value) : service.image?.value;
         const setup: ServiceSetup = {
           hasEnv: (name) => service.environment.some((e) => e.name === name),
           env: (name) => service.env(name),
@@ -59,6 +60,12 @@ function sensitiveImageIn(image: string, port: ComposePort, setup: ServiceSetup)
     if (known) return known;
   }
   return undefined;
+}
+
+/** `temporalio/ui:${VERSION}` → `temporalio/ui`; undefined when the repository itself is a variable. */
+function knownRepository(image: string): string | undefined {
+  const repo = image.replace(/@.*$/, '').replace(/:[^/:]*\$\{?[^/]*$/, '');
+  return repo.includes('$') ? undefined : repo;
 }
 
 function onlyInternalNetworks(project: ComposeProject, service: ComposeService): boolean {

@@ -27,7 +27,7 @@ export default defineRule<MessageId, Options>({
     summary: 'Helm values that switch off a chart\'s backups, store backups on a temporary volume, or run a database without persistence.',
     why: 'A database without a persistent volume loses everything on the next restart or upgrade; a chart whose backup job is switched off leaves nothing to restore when the volume, the cluster or a migration fails.',
     fix: 'Keep `persistence.enabled: true` for data stores; enable the chart\'s `backup` / `snapshots` / `disasterRecovery` section with persistent storage, or rely on a backup you can name (Velero, managed snapshots) and allow the finding with that reason.',
-    allow: 'Add `# iac-guard-ignore helm-backups-disabled: <what backs this up instead>` above the key, or an `allow` entry with the values path in `.iac-guard.yml`. A chart\'s own default is reported as a warning, an override as an error.',
+    allow: 'Add `# iac-guard-ignore helm-backups-disabled: <what backs this up instead>` above the key, or an `allow` entry with the values path in `.iac-guard.yml`. A chart\'s own default is reported as a warning, an override as an error; a chart\'s optional backups that are off by default are reported only for a deployment of it (values files, helmfile, helm_release), not for the chart alone.',
   },
   messages,
   check: {
@@ -46,6 +46,8 @@ export default defineRule<MessageId, Options>({
           });
 
         if (isBackupSection(section)) {
+          // A chart judged alone: optional backups off by default are the deployment's choice, not the chart's hazard.
+          if (e.setBy === 'chart' && !release.overridden) continue;
           report('backupOff');
         } else if (isStorageSection(section) && insideBackupSection(e)) {
           report('backupStorageOff');

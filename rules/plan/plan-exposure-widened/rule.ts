@@ -21,6 +21,8 @@ const messages = {
   denyDisabled: '{{address}} disables a deny rule (disabled: {{change}}): the traffic it blocked gets through. Keep it enabled, or replace it with an equivalent rule in the same change.',
   madePublic: '{{address}} becomes {{what}} ({{attribute}}: {{change}}). Keep {{attribute}} at {{before}}, and grant access to specific identities instead.',
   createdPublic: '{{address}} is created {{what}} ({{attribute}} = {{after}}). Make it private, and grant access to specific identities instead.',
+  madePublicSeveral: '{{address}} becomes {{what}} ({{changes}}). Keep {{attributes}} at their earlier values, and grant access to specific identities instead.',
+  createdPublicSeveral: '{{address}} is created {{what}} ({{changes}}). Make it private, and grant access to specific identities instead.',
   publicMember: '{{address}} grants {{members}} access: that means anyone on the internet (or any Google account). Grant the role to specific users, groups or service accounts instead.',
   publicPolicy:
     '{{address}} sets a policy ({{attribute}}) that allows anyone (`"Principal": "*"` with no condition) to {{actions}}. Name the accounts or roles that need access, or add a condition (source VPC, organization) that narrows it.',
@@ -120,6 +122,9 @@ export default defineRule<keyof typeof messages, Options>({
           }
         }
 
+        // Several switches of one resource widened together (a public access block turned off
+        // entirely) are one change to review: one finding that lists them.
+        const widenedSwitches: { what: string; attribute: string; change: string; before: string; after: string }[] = [];
         for (const s of EXPOSURE_SWITCHES) {
           if (!s.types.includes(change.type)) continue;
           const path = [s.attribute];
@@ -130,16 +135,26 @@ export default defineRule<keyof typeof messages, Options>({
           // Widened: from a safe value to an exposed one, or up the ranks within exposed values.
           const widened = change.action === 'create' ? s.onCreate === true : before !== null && before !== undefined && exposureRank(s, before) < rank;
           if (!widened) continue;
-          const what = exposureWhat(s, after);
+          widenedSwitches.push({
+            what: exposureWhat(s, after),
+            attribute: s.attribute,
+            change: change.action === 'create' ? '' : change.displayChange(path),
+            before: change.action === 'create' ? '' : change.display(path, 'before'),
+            after: change.display(path, 'after'),
+          });
+        }
+        if (widenedSwitches.length === 1) {
+          const w = widenedSwitches[0]!;
           if (change.action === 'create') {
-            ctx.report({ ...base(), messageId: 'createdPublic', data: { address, what, attribute: s.attribute, after: change.display(path, 'after') } });
+            ctx.report({ ...base(), messageId: 'createdPublic', data: { address, what: w.what, attribute: w.attribute, after: w.after } });
           } else {
-            ctx.report({
-              ...base(),
-              messageId: 'madePublic',
-              data: { address, what, attribute: s.attribute, change: change.displayChange(path), before: change.display(path, 'before') },
-            });
+            ctx.report({ ...base(), messageId: 'madePublic', data: { address, what: w.what, attribute: w.attribute, change: w.change, before: w.before } });
           }
+        } else if (widenedSwitches.length > 1) {
+          const what = listed(widenedSwitches.map((w) => w.what));
+          const attributes = listed(widenedSwitches.map((w) => w.attribute));
+          const changes = widenedSwitches.map((w) => (change.action === 'create' ? `${w.attribute} = ${w.after}` : `${w.attribute}: ${w.change}`)).join('; ');
+          ctx.report({ ...base(), messageId: change.action === 'create' ? 'createdPublicSeveral' : 'madePublicSeveral', data: { address, what, attributes, changes } });
         }
 
         if (/^google_.+_(iam_member|iam_binding|iam_policy|access_control)$/.test(change.type)) {
@@ -166,3 +181,8 @@ export default defineRule<keyof typeof messages, Options>({
     },
   },
 });
+
+/** "a, b and c" */
+function listed(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -1,6 +1,7 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
 import type { ResourceTypeTable } from '../../../src/knowledge/resource-types.js';
 import { PROTECTIONS, type Lowering, type Protection } from '../../../src/knowledge/plan-protection.js';
+import { KEY_DELETION_WINDOW } from '../../../src/knowledge/plan-keys.js';
 import { formatPath, valueAt, type JsonPath, type ResourceChange } from '../../../src/model/plan.js';
 
 const messages = {
@@ -71,6 +72,8 @@ function loweredProtections(change: ResourceChange, types: ResourceTypeTable): L
   const out: Lowered[] = [];
   for (const protection of PROTECTIONS) {
     if (!applies(protection, change.type, types)) continue;
+    // A key's shortened deletion window is plan-key-destroyed's finding: one change, one finding.
+    if (KEY_DELETION_WINDOW[change.type]?.attribute === protection.path) continue;
     const pattern = protection.path.split('.');
     if (change.isDelete) {
       if (!protection.deleteLowers || protection.lowered.kind !== 'left') continue;

@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+// Precision and recall on real files: runs the built CLI over the shared corpus (real Compose
+// files, Helm values and plan JSON from public repositories) and the repository's own labelled
+// plans, then compares every finding with a reviewer's label (test/precision/labels.yml: keep or
+// reject, with a reason) and every known hazard (test/precision/hazards.yml) with what was found.
+//
+//   npm run precision                 table per rule, findings not labelled yet, stale labels
+//   npm run precision -- --markdown   the table as markdown (docs/benchmarks.md)
+//   npm run precision -- --check      exit 1 below 90% precision, 80% recall, or with unlabelled findings
+//
+// The corpus is not part of the project; without it the run says so and exits 0.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const corpus = process.env.IAC_GUARD_CORPUS ?? join(root, '..', 'shared', 'corpus');
+const cli = join(root, 'dist', 'iac-guard.cjs');
+
+/** Where findings come from: a folder scanned from `cwd`, named in labels as `<source>/<file>`. */
+const SOURCES = [
+  { name: 'corpus', cwd: corpus, targets: ['compose', 'helm-values', 'tf-plans'] },
+  { name: 'repo', cwd: root, targets: ['test/plans/dangerous', 'test/plans/routine', 'test/fixtures/plans/real'] },
+];
+
+export const MIN_PRECISION = 0.9;
+export const MIN_RULE_PRECISION = 0.8;
+export const MIN_RECALL = 0.8;
+
+/** `rule file subject`, with `#2`, `#3` for repeats in line order: stable when lines move. */
+export function findingKeys(findings) {
+  const seen = new Map();
+  return findings.map((f) => {
+    const base = `${f.ruleId} ${f.file} ${f.resource ?? f.path ?? '-'}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base} #${n}`;
+  });
+}
+
+/** The findings a user sees (suppressed and left-out ones excluded), with source-prefixed files. */
+export function collect() {
+  const out = [];
+  for (const source of SOURCES) {
+    if (!existsSync(source.cwd)) return { missing: source.cwd };
+    for (const target of source.targets) {
+      const r = spawnSync(process.execPath, [cli, target, '--format', 'json', '--fail-on', 'never'], {
+        cwd: source.cwd,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      });
+      if (!r.stdout) throw new Error(`${target}: no report (exit ${r.status}): ${r.stderr}`);
+      const doc = JSON.parse(r.stdout);
+      const visible = doc.findings.filter((f) => !f.suppressed).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+      for (const f of visible) out.push({ ...f, file: `${source.name}/${f.file}` });
+    }
+  }
+  return { findings: out };
+}
+
+export function loadLabels() {
+  const labels = parse(readFileSync(join(root, 'test/precision/labels.yml'), 'utf8'));
+  const hazards = parse(readFileSync(join(root, 'test/precision/hazards.yml'), 'utf8'));
+  return { labels: labels.findings, hazards: hazards.hazards };
+}
+
+export function score(findings, labels, hazards) {
+  const keys = findingKeys(findings);
+  const byKey = new Map(labels.map((l) => [l.key, l]));
+  const rules = new Map();
+  const unlabelled = [];
+  const used = new Set();
+  findings.forEach((f, i) => {
+    const label = byKey.get(keys[i]);
+    const row = rules.get(f.ruleId) ?? { rule: f.ruleId, findings: 0, keep: 0, reject: 0, unlabelled: 0, hazards: 0, found: 0 };
+    rules.set(f.ruleId, row);
+    row.findings++;
+    if (!label) {
+      row.unlabelled++;
+      unlabelled.push({ key: keys[i], finding: f });
+      return;
+    }
+    used.add(label.key);
+    row[label.verdict]++;
+  });
+  const stale = labels.filter((l) => !used.has(l.key));
+  const missed = [];
+  for (const h of hazards) {
+    const row = rules.get(h.rule) ?? { rule: h.rule, findings: 0, keep: 0, reject: 0, unlabelled: 0, hazards: 0, found: 0 };
+    rules.set(h.rule, row);
+    row.hazards++;
+    // On its line, about the same resource or YAML path when the hazard names one.
+    const hit = findings.some(
+      (f) => f.ruleId === h.rule && f.file === h.file && f.line === h.line && (!h.resource || f.resource === h.resource) && (!h.path || f.path === h.path),
+    );
+    if (hit) row.found++;
+    else missed.push(h);
+  }
+  const total = [...rules.values()].reduce(
+    (t, r) => ({ keep: t.keep + r.keep, reject: t.reject + r.reject, hazards: t.hazards + r.hazards, found: t.found + r.found }),
+    { keep: 0, reject: 0, hazards: 0, found: 0 },
+  );
+  return { rows: [...rules.values()].sort((a, b) => a.rule.localeCompare(b.rule)), total, unlabelled, stale, missed };
+}
+
+const pct = (n, d) => (d ? `${Math.round((100 * n) / d)}%` : '-');
+
+export function failures(result) {
+  const { total, rows, unlabelled } = result;
+  const problems = [];
+  const precision = total.keep / Math.max(1, total.keep + total.reject);
+  if (precision < MIN_PRECISION) problems.push(`precision ${pct(total.keep, total.keep + total.reject)} < ${MIN_PRECISION * 100}%`);
+  const recall = total.found / Math.max(1, total.hazards);
+  if (recall < MIN_RECALL) problems.push(`recall ${pct(total.found, total.hazards)} < ${MIN_RECALL * 100}%`);
+  for (const r of rows) {
+    const judged = r.keep + r.reject;
+    if (judged >= 5 && r.keep / judged < MIN_RULE_PRECISION) problems.push(`${r.rule}: precision ${pct(r.keep, judged)} < ${MIN_RULE_PRECISION * 100}%`);
+  }
+  if (unlabelled.length) problems.push(`${unlabelled.length} findings not labelled`);
+  return problems;
+}
+
+function table(result, markdown) {
+  const head = ['rule', 'findings', 'kept', 'rejected', 'precision', 'hazards', 'found', 'recall'];
+  const lines = result.rows.map((r) => [r.rule, r.findings, r.keep, r.reject, pct(r.keep, r.keep + r.reject), r.hazards, r.found, pct(r.found, r.hazards)]);
+  const t = result.total;
+  lines.push(['**all**', t.keep + t.reject + result.unlabelled.length, t.keep, t.reject, pct(t.keep, t.keep + t.reject), t.hazards, t.found, pct(t.found, t.hazards)]);
+  if (markdown) {
+    return [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const fmt = (l) => l.map((c, i) => (i ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ');
+  return [fmt(head), ...lines.map(fmt)].join('\n').replaceAll('**', '');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = new Set(process.argv.slice(2));
+  const { findings, missing } = collect();
+  if (missing) {
+    console.log(`precision: skipped, ${missing} is absent (set IAC_GUARD_CORPUS to point at the corpus)`);
+    process.exit(0);
+  }
+  const { labels, hazards } = loadLabels();
+  const result = score(findings, labels, hazards);
+  console.log(table(result, args.has('--markdown')));
+  if (result.unlabelled.length) {
+    console.log(`\nNot labelled yet (${result.unlabelled.length}); add to test/precision/labels.yml:`);
+    for (const { key, finding } of result.unlabelled) {
+      console.log(`  - { key: ${JSON.stringify(key)}, verdict: ?, reason: "" }  # ${finding.severity} line ${finding.line}: ${finding.message.slice(0, 100)}`);
+    }
+  }
+  if (result.stale.length) {
+    console.log(`\nLabels no finding matches any more (${result.stale.length}): fixed, or moved (relabel):`);
+    for (const l of result.stale) console.log(`  ${l.verdict} ${l.key}`);
+  }
+  if (result.missed.length) {
+    console.log(`\nHazards not found on their line (${result.missed.length}):`);
+    for (const h of result.missed) console.log(`  ${h.rule} ${h.file}:${h.line}  ${h.what}`);
+  }
+  const problems = failures(result);
+  if (args.has('--check') && problems.length) {
+    console.log(`\nBelow target: ${problems.join('; ')}`);
+    process.exitCode = 1;
+  }
+}
