@@ -10868,7 +10868,7 @@ var CONFIG_SHAPE = {
     "dev-files": {
       type: "string",
       enum: ["relax", "warn", "strict"],
-      description: 'Findings in examples, tests, docs and local-development files (examples/, test/, compose.dev.yml, a header or README saying "not for production"): relax (default) leaves out findings about upkeep of a deployment (log rotation, memory limits, image pins, backups, deletion protection, certificates), counted in the summary, and reports their other errors as warnings with the reason; warn shows every finding, errors as warnings; strict blocks them like any other file.'
+      description: 'Findings in examples, tests, docs and local-development files (examples/, test/, compose.dev.yml, a header or README saying "not for production"): relax (default) leaves out every finding in test suites (test/, fixtures/, *.test.yml) and findings about upkeep of a deployment (log rotation, memory limits, image pins, backups, deletion protection, certificates), counted in the summary, and reports their other errors as warnings with the reason; warn shows every finding, errors as warnings; strict blocks them like any other file.'
     },
     rules: {
       type: "map",
@@ -21381,6 +21381,16 @@ function devBuildStage(text2) {
   if (!/^services:/m.test(text2)) return void 0;
   return DEV_BUILD_STAGES.exec(text2)?.[1];
 }
+var TEST_FOLDERS = ["test", "tests", "testing", "testdata", "test-data", "test_data", "fixtures", "__tests__", "e2e", "integration-tests", "cypress"];
+var TEST_WORDS = ["test", "tests", "testing", "e2e"];
+function isTestFile(relPath) {
+  const parts = relPath.split(/[\\/]+/).filter((p) => p && p !== ".");
+  const fileName = parts.pop() ?? "";
+  const folder = parts.find((p) => DEV_FOLDERS.includes(p.toLowerCase()));
+  if (folder) return TEST_FOLDERS.includes(folder.toLowerCase());
+  if (isEnvironmentSettings(fileName)) return false;
+  return fileName.replace(/\.[^.]+$/, "").toLowerCase().split(/[^a-z0-9]+/).some((w) => TEST_WORDS.includes(w));
+}
 var HEADER_LINES = 15;
 function devFileReason(relPath, text2) {
   const parts = relPath.split(/[\\/]+/).filter((p) => p && p !== ".");
@@ -21417,23 +21427,28 @@ function relaxDevFindings(findings, ctx) {
   const reasons = /* @__PURE__ */ new Map();
   const repoRoots = /* @__PURE__ */ new Map();
   const readmes = /* @__PURE__ */ new Map();
+  const tests = /* @__PURE__ */ new Map();
   const reasonFor = (file) => {
     if (!reasons.has(file)) {
       const inside2 = pathInsideRepository(file, ctx, repoRoots);
+      tests.set(file, isTestFile(inside2));
       reasons.set(file, devFileReason(inside2, ctx.texts.get(file)) ?? readmeReason((0, import_node_path13.resolve)(ctx.cwd, file), inside2, readmes));
     }
     return reasons.get(file);
   };
   return findings.map((f) => {
     if (ctx.fromPlans.has(f) || f.suppressed) return f;
-    const upkeep = ctx.mode === "relax" && UPKEEP_CATEGORIES.includes(ctx.categoryOf(f.ruleId) ?? "");
-    if (!upkeep && f.severity !== "error") return f;
     const reason = reasonFor(f.location.file);
     if (!reason) return f;
-    if (upkeep) {
-      return { ...f, suppressed: true, suppression: { kind: "dev-file", reason: `${reason}; upkeep of a deployment does not apply there` } };
+    if (ctx.mode === "relax") {
+      if (tests.get(f.location.file)) {
+        return { ...f, suppressed: true, suppression: { kind: "dev-file", reason: `${reason}; a test suite is not deployed` } };
+      }
+      if (UPKEEP_CATEGORIES.includes(ctx.categoryOf(f.ruleId) ?? "")) {
+        return { ...f, suppressed: true, suppression: { kind: "dev-file", reason: `${reason}; upkeep of a deployment does not apply there` } };
+      }
     }
-    return { ...f, severity: "warning", relaxed: { from: "error", reason } };
+    return f.severity === "error" ? { ...f, severity: "warning", relaxed: { from: "error", reason } } : f;
   });
 }
 function readmeReason(abs, inside2, cache2) {
@@ -22145,7 +22160,7 @@ var skippedNotes = (c) => [
   ...c.excluded ? [`${plural3(c.excluded, "named file")} excluded by config`] : [],
   ...c.yamlSkipped ? [`${plural3(c.yamlSkipped, "YAML file")} skipped: not Compose or Helm values (--verbose lists them)`] : []
 ];
-var leftOutNote = (n) => `${plural3(n, "finding")} on upkeep (log rotation, pins, backups) in example, test or dev files left out (\`dev-files: warn\` shows them)`;
+var leftOutNote = (n) => `${plural3(n, "finding")} in tests, or on upkeep (log rotation, pins, backups) in example or dev files, left out (\`dev-files: warn\` shows them)`;
 var relaxedNote = (n) => `${plural3(n, "error")} in example, test or dev files reported as ${n === 1 ? "a warning" : "warnings"}`;
 var relaxedSuffix = (f) => f.relaxed ? ` (${f.severity} here, not ${f.relaxed.from}: ${f.relaxed.reason}; \`dev-files: strict\` blocks it)` : "";
 var formatLocation = (l) => `${l.file}:${l.range.start.line}:${l.range.start.column}`;
@@ -22552,7 +22567,7 @@ var markdownReporter = (result, options) => {
   const footer = counts.suppressed || counts.leftOut ? [
     "",
     ...counts.suppressed ? [`<sub>${plural3(counts.suppressed, "suppressed finding")} not shown (allowed in config or by an iac-guard-ignore comment with a reason).</sub>`] : [],
-    ...counts.leftOut ? [`<sub>${plural3(counts.leftOut, "finding")} on upkeep in example, test or dev files not shown (\`dev-files: warn\` shows them).</sub>`] : []
+    ...counts.leftOut ? [`<sub>${plural3(counts.leftOut, "finding")} in tests, or on upkeep in example or dev files, not shown (\`dev-files: warn\` shows them).</sub>`] : []
   ] : [];
   const graph = blastRadiusMermaid(result);
   if (graph) {

@@ -155,7 +155,11 @@ Cases:
   rows are shown: the first is what a user with such an environment waits, the second what
   iac-guard itself costs (and what a CI runner without the variable sees). dclint pays the same.
 `;
-writeFileSync(join(root, 'docs/benchmarks.md'), doc);
+// The precision section is written by `npm run precision -- --write-docs`: keep it.
+const benchPath = join(root, 'docs/benchmarks.md');
+const previous = existsSync(benchPath) ? readFileSync(benchPath, 'utf8') : '';
+const precision = /<!-- precision:start -->[\s\S]*<!-- precision:end -->\n?/.exec(previous)?.[0];
+writeFileSync(benchPath, precision ? `${doc}\n${precision}` : doc);
 log('wrote docs/benchmarks.md');
 
 // The README's speed section is the same table: numbers there come from this run, never by hand.

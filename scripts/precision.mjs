@@ -5,12 +5,14 @@
 // reject, with a reason) and every known hazard (test/precision/hazards.yml) with what was found.
 //
 //   npm run precision                 table per rule, findings not labelled yet, stale labels
-//   npm run precision -- --markdown   the table as markdown (docs/benchmarks.md)
-//   npm run precision -- --check      exit 1 below 90% precision, 80% recall, or with unlabelled findings
+//   npm run precision -- --markdown   the table as markdown
+//   npm run precision -- --write-docs the table into docs/benchmarks.md (its precision section)
+//   npm run precision -- --check      exit 1 below 90% precision, 80% recall, with unlabelled findings
+//                                     or kept findings no longer reported
 //
 // The corpus is not part of the project; without it the run says so and exits 0.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -74,7 +76,7 @@ export function score(findings, labels, hazards) {
   const used = new Set();
   findings.forEach((f, i) => {
     const label = byKey.get(keys[i]);
-    const row = rules.get(f.ruleId) ?? { rule: f.ruleId, findings: 0, keep: 0, reject: 0, unlabelled: 0, hazards: 0, found: 0 };
+    const row = rules.get(f.ruleId) ?? { rule: f.ruleId, findings: 0, keep: 0, reject: 0, unlabelled: 0, hazards: 0, found: 0, fixed: 0 };
     rules.set(f.ruleId, row);
     row.findings++;
     if (!label) {
@@ -85,10 +87,18 @@ export function score(findings, labels, hazards) {
     used.add(label.key);
     row[label.verdict]++;
   });
+  // Labels no finding matches: a reject is a false alarm fixed; a keep is a true finding lost (or moved).
   const stale = labels.filter((l) => !used.has(l.key));
+  const lost = stale.filter((l) => l.verdict === 'keep');
+  for (const l of stale.filter((x) => x.verdict === 'reject')) {
+    const rule = l.key.split(' ')[0];
+    const row = rules.get(rule) ?? { rule, findings: 0, keep: 0, reject: 0, unlabelled: 0, hazards: 0, found: 0, fixed: 0 };
+    rules.set(rule, row);
+    row.fixed = (row.fixed ?? 0) + 1;
+  }
   const missed = [];
   for (const h of hazards) {
-    const row = rules.get(h.rule) ?? { rule: h.rule, findings: 0, keep: 0, reject: 0, unlabelled: 0, hazards: 0, found: 0 };
+    const row = rules.get(h.rule) ?? { rule: h.rule, findings: 0, keep: 0, reject: 0, unlabelled: 0, hazards: 0, found: 0, fixed: 0 };
     rules.set(h.rule, row);
     row.hazards++;
     // On its line, about the same resource or YAML path when the hazard names one.
@@ -102,13 +112,14 @@ export function score(findings, labels, hazards) {
     (t, r) => ({ keep: t.keep + r.keep, reject: t.reject + r.reject, hazards: t.hazards + r.hazards, found: t.found + r.found }),
     { keep: 0, reject: 0, hazards: 0, found: 0 },
   );
-  return { rows: [...rules.values()].sort((a, b) => a.rule.localeCompare(b.rule)), total, unlabelled, stale, missed };
+  total.fixed = stale.length - lost.length;
+  return { rows: [...rules.values()].sort((a, b) => a.rule.localeCompare(b.rule)), total, unlabelled, lost, missed };
 }
 
 const pct = (n, d) => (d ? `${Math.round((100 * n) / d)}%` : '-');
 
 export function failures(result) {
-  const { total, rows, unlabelled } = result;
+  const { total, rows, unlabelled, lost } = result;
   const problems = [];
   const precision = total.keep / Math.max(1, total.keep + total.reject);
   if (precision < MIN_PRECISION) problems.push(`precision ${pct(total.keep, total.keep + total.reject)} < ${MIN_PRECISION * 100}%`);
@@ -119,14 +130,15 @@ export function failures(result) {
     if (judged >= 5 && r.keep / judged < MIN_RULE_PRECISION) problems.push(`${r.rule}: precision ${pct(r.keep, judged)} < ${MIN_RULE_PRECISION * 100}%`);
   }
   if (unlabelled.length) problems.push(`${unlabelled.length} findings not labelled`);
+  if (lost.length) problems.push(`${lost.length} kept findings no longer reported`);
   return problems;
 }
 
 function table(result, markdown) {
-  const head = ['rule', 'findings', 'kept', 'rejected', 'precision', 'hazards', 'found', 'recall'];
-  const lines = result.rows.map((r) => [r.rule, r.findings, r.keep, r.reject, pct(r.keep, r.keep + r.reject), r.hazards, r.found, pct(r.found, r.hazards)]);
+  const head = ['rule', 'findings', 'kept', 'rejected', 'precision', 'hazards', 'found', 'recall', 'false alarms fixed'];
+  const lines = result.rows.map((r) => [r.rule, r.findings, r.keep, r.reject, pct(r.keep, r.keep + r.reject), r.hazards, r.found, pct(r.found, r.hazards), r.fixed ?? 0]);
   const t = result.total;
-  lines.push(['**all**', t.keep + t.reject + result.unlabelled.length, t.keep, t.reject, pct(t.keep, t.keep + t.reject), t.hazards, t.found, pct(t.found, t.hazards)]);
+  lines.push(['**all**', t.keep + t.reject + result.unlabelled.length, t.keep, t.reject, pct(t.keep, t.keep + t.reject), t.hazards, t.found, pct(t.found, t.hazards), t.fixed]);
   if (markdown) {
     return [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
   }
@@ -151,17 +163,45 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       console.log(`  - { key: ${JSON.stringify(key)}, verdict: ?, reason: "" }  # ${finding.severity} line ${finding.line}: ${finding.message.slice(0, 100)}`);
     }
   }
-  if (result.stale.length) {
-    console.log(`\nLabels no finding matches any more (${result.stale.length}): fixed, or moved (relabel):`);
-    for (const l of result.stale) console.log(`  ${l.verdict} ${l.key}`);
+  if (result.lost.length) {
+    console.log(`\nKept findings no longer reported (${result.lost.length}): lost, or moved (relabel):`);
+    for (const l of result.lost) console.log(`  ${l.key}`);
   }
   if (result.missed.length) {
     console.log(`\nHazards not found on their line (${result.missed.length}):`);
     for (const h of result.missed) console.log(`  ${h.rule} ${h.file}:${h.line}  ${h.what}`);
   }
+  if (args.has('--write-docs')) writeDocs(result);
   const problems = failures(result);
   if (args.has('--check') && problems.length) {
     console.log(`\nBelow target: ${problems.join('; ')}`);
     process.exitCode = 1;
   }
+}
+
+function writeDocs(result) {
+  const path = join(root, 'docs/benchmarks.md');
+  const t = result.total;
+  const section = `<!-- precision:start -->
+## Precision and recall on real files
+
+Written by \`npm run precision -- --write-docs\` (scripts/precision.mjs) on ${new Date().toISOString().slice(0, 10)}. Every finding
+iac-guard reports at default settings on the shared corpus (real Compose files, Helm values and
+plan JSON from public repositories) and on this repository's plans made with terraform is judged
+by a reviewer, keep or reject with a reason, in test/precision/labels.yml; the hazards a reviewer
+would stop in the same files, found by reading them, are in test/precision/hazards.yml (recall:
+reported by the rule on that line). "False alarms fixed" counts findings of earlier versions
+judged reject that are no longer reported; they stay labelled so a regression shows.
+
+${table(result, true)}
+
+${t.keep + t.reject} findings judged, ${t.hazards} hazards; targets: precision ≥ ${MIN_PRECISION * 100}% overall and ≥ ${MIN_RULE_PRECISION * 100}% for every rule with
+5 or more findings, recall ≥ ${MIN_RECALL * 100}%. Missed: ${result.missed.map((h) => `${h.what} (${h.file.split('/').slice(-2).join('/')}:${h.line})`).join('; ') || 'none'}.
+No Terraform source (.tf) repositories are in the set yet: the corpus holds YAML and JSON only.
+<!-- precision:end -->
+`;
+  const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const re = /<!-- precision:start -->[\s\S]*<!-- precision:end -->\n?/;
+  writeFileSync(path, re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}`);
+  console.log('wrote the precision section of docs/benchmarks.md');
 }

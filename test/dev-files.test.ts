@@ -102,6 +102,19 @@ describe('findings in dev files are warnings with the reason', () => {
     expect(summary).toMatchObject({ suppressed: 0, leftOut: 1 });
   });
 
+  it('in a test suite every finding is left out, exposure included', () => {
+    const root = repoWith({ 'tests/fixtures/docker-compose.yml': OPEN_DB });
+    const { code, port, image, summary } = scan(root);
+    expect(code).toBe(0);
+    expect(port).toMatchObject({
+      severity: 'error',
+      suppressed: true,
+      suppression: { kind: 'dev-file', reason: 'it is under `tests/`, a folder of examples, tests or docs; a test suite is not deployed' },
+    });
+    expect(image).toMatchObject({ suppressed: true, suppression: { kind: 'dev-file' } });
+    expect(summary).toMatchObject({ suppressed: 0, leftOut: 2 });
+  });
+
   it('`dev-files: warn` shows upkeep findings too, as warnings', () => {
     const root = repoWith({ 'examples/docker-compose.yml': OPEN_DB, '.iac-guard.yml': 'dev-files: warn\n' });
     const { code, image, port, summary } = scan(root);
@@ -144,7 +157,7 @@ describe('findings in dev files are warnings with the reason', () => {
     expect(r.stdout).toContain('warning here, not error: its name (`compose.dev.yml`) says it is for dev');
     expect(r.stdout).not.toContain('image-unpinned');
     expect(r.stdout).toContain(
-      'No blocking findings in 1 file; 1 not blocking; 1 error in example, test or dev files reported as a warning; 1 finding on upkeep (log rotation, pins, backups) in example, test or dev files left out (`dev-files: warn` shows them)\n',
+      'No blocking findings in 1 file; 1 not blocking; 1 error in example, test or dev files reported as a warning; 1 finding in tests, or on upkeep (log rotation, pins, backups) in example or dev files, left out (`dev-files: warn` shows them)\n',
     );
   });
 

@@ -119,7 +119,7 @@ export const CONFIG_SHAPE: Shape = {
     'dev-files': {
       type: 'string',
       enum: ['relax', 'warn', 'strict'],
-      description: 'Findings in examples, tests, docs and local-development files (examples/, test/, compose.dev.yml, a header or README saying "not for production"): relax (default) leaves out findings about upkeep of a deployment (log rotation, memory limits, image pins, backups, deletion protection, certificates), counted in the summary, and reports their other errors as warnings with the reason; warn shows every finding, errors as warnings; strict blocks them like any other file.',
+      description: 'Findings in examples, tests, docs and local-development files (examples/, test/, compose.dev.yml, a header or README saying "not for production"): relax (default) leaves out every finding in test suites (test/, fixtures/, *.test.yml) and findings about upkeep of a deployment (log rotation, memory limits, image pins, backups, deletion protection, certificates), counted in the summary, and reports their other errors as warnings with the reason; warn shows every finding, errors as warnings; strict blocks them like any other file.',
     },
     rules: {
       type: 'map',

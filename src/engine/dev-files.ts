@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../core/types.js';
-import { devFileReason, README_NAMES, readmeDisclaimer, UPKEEP_CATEGORIES } from '../knowledge/dev-files.js';
+import { devFileReason, isTestFile, README_NAMES, readmeDisclaimer, UPKEEP_CATEGORIES } from '../knowledge/dev-files.js';
 import { readReferencedFile } from '../core/read.js';
 
 export interface DevFileContext {
@@ -18,7 +18,7 @@ export interface DevFileContext {
   fromPlans: WeakSet<Finding>;
   /** The category of a rule, by id. */
   categoryOf: (ruleId: string) => string | undefined;
-  /** `warn`: every finding stays, errors as warnings; `relax`: upkeep findings are also left out. */
+  /** `warn`: every finding stays, errors as warnings; `relax`: test suites' findings and upkeep findings are left out. */
   mode: 'relax' | 'warn';
 }
 
@@ -26,23 +26,29 @@ export function relaxDevFindings(findings: Finding[], ctx: DevFileContext): Find
   const reasons = new Map<string, string | undefined>();
   const repoRoots = new Map<string, string | undefined>();
   const readmes = new Map<string, string | undefined>();
+  const tests = new Map<string, boolean>();
   const reasonFor = (file: string): string | undefined => {
     if (!reasons.has(file)) {
       const inside = pathInsideRepository(file, ctx, repoRoots);
+      tests.set(file, isTestFile(inside));
       reasons.set(file, devFileReason(inside, ctx.texts.get(file)) ?? readmeReason(resolve(ctx.cwd, file), inside, readmes));
     }
     return reasons.get(file);
   };
   return findings.map((f): Finding => {
     if (ctx.fromPlans.has(f) || f.suppressed) return f;
-    const upkeep = ctx.mode === 'relax' && UPKEEP_CATEGORIES.includes(ctx.categoryOf(f.ruleId) ?? '');
-    if (!upkeep && f.severity !== 'error') return f;
     const reason = reasonFor(f.location.file);
     if (!reason) return f;
-    if (upkeep) {
-      return { ...f, suppressed: true, suppression: { kind: 'dev-file', reason: `${reason}; upkeep of a deployment does not apply there` } };
+    if (ctx.mode === 'relax') {
+      // A test suite's files are not deployed or copied: their hazards are deliberate or moot.
+      if (tests.get(f.location.file)) {
+        return { ...f, suppressed: true, suppression: { kind: 'dev-file', reason: `${reason}; a test suite is not deployed` } };
+      }
+      if (UPKEEP_CATEGORIES.includes(ctx.categoryOf(f.ruleId) ?? '')) {
+        return { ...f, suppressed: true, suppression: { kind: 'dev-file', reason: `${reason}; upkeep of a deployment does not apply there` } };
+      }
     }
-    return { ...f, severity: 'warning', relaxed: { from: 'error', reason } };
+    return f.severity === 'error' ? { ...f, severity: 'warning', relaxed: { from: 'error', reason } } : f;
   });
 }
 

@@ -62,6 +62,23 @@ function devBuildStage(text: string): string | undefined {
   return DEV_BUILD_STAGES.exec(text)?.[1];
 }
 
+/** Folders and name words of test suites: nothing in them is deployed or copied into a deployment. */
+const TEST_FOLDERS = ['test', 'tests', 'testing', 'testdata', 'test-data', 'test_data', 'fixtures', '__tests__', 'e2e', 'integration-tests', 'cypress'];
+const TEST_WORDS = ['test', 'tests', 'testing', 'e2e'];
+
+/**
+ * Whether the file belongs to a test suite (its first example/test/docs folder is a test folder,
+ * or its name says test). Examples, demos and docs are not: users copy them.
+ */
+export function isTestFile(relPath: string): boolean {
+  const parts = relPath.split(/[\\/]+/).filter((p) => p && p !== '.');
+  const fileName = parts.pop() ?? '';
+  const folder = parts.find((p) => DEV_FOLDERS.includes(p.toLowerCase()));
+  if (folder) return TEST_FOLDERS.includes(folder.toLowerCase());
+  if (isEnvironmentSettings(fileName)) return false;
+  return fileName.replace(/\.[^.]+$/, '').toLowerCase().split(/[^a-z0-9]+/).some((w) => TEST_WORDS.includes(w));
+}
+
 /** How many leading lines may hold such a header comment. */
 const HEADER_LINES = 15;
 

@@ -89,7 +89,7 @@ const skippedNotes = (c: Counts) => [
 ];
 
 const leftOutNote = (n: number) =>
-  `${plural(n, 'finding')} on upkeep (log rotation, pins, backups) in example, test or dev files left out (\`dev-files: warn\` shows them)`;
+  `${plural(n, 'finding')} in tests, or on upkeep (log rotation, pins, backups) in example or dev files, left out (\`dev-files: warn\` shows them)`;
 
 const relaxedNote = (n: number) => `${plural(n, 'error')} in example, test or dev files reported as ${n === 1 ? 'a warning' : 'warnings'}`;
 

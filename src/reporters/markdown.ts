@@ -91,7 +91,7 @@ export const markdownReporter: Reporter = (result, options) => {
     ? [
         '',
         ...(counts.suppressed ? [`<sub>${plural(counts.suppressed, 'suppressed finding')} not shown (allowed in config or by an iac-guard-ignore comment with a reason).</sub>`] : []),
-        ...(counts.leftOut ? [`<sub>${plural(counts.leftOut, 'finding')} on upkeep in example, test or dev files not shown (\`dev-files: warn\` shows them).</sub>`] : []),
+        ...(counts.leftOut ? [`<sub>${plural(counts.leftOut, 'finding')} in tests, or on upkeep in example or dev files, not shown (\`dev-files: warn\` shows them).</sub>`] : []),
       ]
     : [];
   const graph = blastRadiusMermaid(result);
