@@ -15962,13 +15962,13 @@ var rule_default3 = defineRule({
   category: "availability",
   docs: {
     summary: "A long-running Compose service logs through `json-file` (the default) with no `max-size`.",
-    why: 'Docker keeps every line a container prints in a json-file on the host and, unless told otherwise, never rotates it. A chatty or crash-looping service fills the disk; then the host stops, and the monitoring running on it stops with it, so nobody is told. Only long-running services are checked: a service that runs once and exits is left alone (another service waits for it with `condition: service_completed_successfully`, it has `restart: "no"`, it is scaled to 0, its command is a no-op such as `true`, it runs only under a job profile such as `setup`, `init`, `migrate`, `tools`, `debug` or `test`, or its name says it is a job, such as `*-init`, `*-migrate`, `*-setup`, `*-cli`, with no restart policy), and so are `podman-compose` files, which Podman runs with its own log drivers.',
+    why: 'Docker keeps every line a container prints in a json-file on the host and, unless told otherwise, never rotates it. A chatty or crash-looping service fills the disk; then everything on the host that needs to write fails (databases stop accepting writes, and an agent or monitoring that runs there goes quiet with them). Only long-running services are checked: a service that runs once and exits is left alone (another service waits for it with `condition: service_completed_successfully`, it has `restart: "no"`, it is scaled to 0, its command is a no-op such as `true`, it runs only under a job profile such as `setup`, `init`, `migrate`, `tools`, `debug` or `test`, or its name says it is a job or a test runner, such as `*-init`, `*-migrate`, `*-setup`, `*-cli`, `*-tests`, with no restart policy), and so are `podman-compose` files, which Podman runs with its own log drivers.',
     fix: 'Give each service (or an `x-logging` anchor they share) `logging: { driver: json-file, options: { max-size: "10m", max-file: "3" } }`, or use the `local` driver, which rotates by default.',
     allow: "If `/etc/docker/daemon.json` already sets `log-opts.max-size` on every host, set `rules: { compose-log-rotation: { options: { daemonRotatesLogs: true } } }`. For one service: `# iac-guard-ignore compose-log-rotation: <reason>` above it."
   },
   messages: {
-    noLogging: '{{path}} has no `logging:`, so Docker writes its output to a json-file that is never rotated: the logs grow until the disk is full, the host goes down and takes the monitoring on it down too. Add `logging: {driver: json-file, options: {max-size: "10m", max-file: "3"}}` (or driver `local`).',
-    noMaxSize: '{{path}} uses the `{{driver}}` driver without `options.max-size`, so the log file is never rotated: it grows until the disk is full, the host goes down and takes the monitoring on it down too. Set `max-size` (e.g. "10m") and `max-file` (e.g. "3"), or use driver `local`.'
+    noLogging: '{{path}} has no `logging:`, so Docker writes its output to a json-file that is never rotated: the logs grow without limit until they fill the disk, and then everything on the host that needs to write fails. Add `logging: {driver: json-file, options: {max-size: "10m", max-file: "3"}}` (or driver `local`).',
+    noMaxSize: '{{path}} uses the `{{driver}}` driver without `options.max-size`, so the log file is never rotated: it grows without limit until it fills the disk, and then everything on the host that needs to write fails. Set `max-size` (e.g. "10m") and `max-file` (e.g. "3"), or use driver `local`.'
   },
   options: { daemonRotatesLogs: false },
   optionSpecs: {
@@ -16170,12 +16170,12 @@ var rule_default6 = defineRule({
   category: "data-loss",
   docs: {
     summary: "A database (or other stateful service) in Compose with no volume on its data directory.",
-    why: "Without a named volume or bind mount on the data directory, the data lives in the container's writable layer or an anonymous volume. Recreating the container (an image update, a config change, `docker compose down` then `up`) starts it with an empty data directory: the database is gone, with no error.",
+    why: "Without a named volume or bind mount on the data directory, the data lives in the container's writable layer or an anonymous volume. Compose carries an anonymous volume over only when it recreates a container in place; `docker compose down` then `up`, `docker compose rm`, a volume prune or a move to another host starts the database with an empty data directory: the data is gone, with no error.",
     fix: 'Mount a named volume (or a host path) on the data directory, e.g. `volumes: ["pgdata:/var/lib/postgresql/data"]` plus `volumes: { pgdata: {} }` at the top level, and back it up.',
     allow: "For throw-away test databases, add `# iac-guard-ignore compose-stateful-no-volume: <reason>` above the service."
   },
   messages: {
-    noVolume: "`{{path}}` runs {{what}} (`{{image}}`) with no named volume or host folder on its data directory `{{dir}}`, so the data is lost when the container is recreated (image update, `docker compose down`, host move). Mount a named volume there: `- {{volume}}:{{dir}}`."
+    noVolume: "`{{path}}` runs {{what}} (`{{image}}`) with no named volume or host folder on its data directory `{{dir}}`, so the data lives in an anonymous volume or the container itself: `docker compose down` followed by `up`, a volume prune or a move to another host starts it empty. Mount a named volume there: `- {{volume}}:{{dir}}`."
   },
   check: {
     compose(project, ctx) {
@@ -19160,7 +19160,7 @@ var PROTECTIONS = [
   { path: "settings.*.backup_configuration.*.binary_log_enabled", types: ["google_sql_database_instance"], lowered: { kind: "turned-off" }, what: "point-in-time recovery (binary log)", risk: "the database can no longer be restored to a moment before a bad write" },
   { path: "settings.*.backup_configuration.*.backup_retention_settings.*.retained_backups", types: ["google_sql_database_instance"], lowered: { kind: "decreased" }, what: "backup retention", risk: "fewer backups exist to restore from" },
   { path: "point_in_time_recovery.*.enabled", types: ["aws_dynamodb_table"], lowered: { kind: "turned-off" }, what: "point-in-time recovery", risk: "the table can no longer be restored to a moment before a bad write" },
-  { path: "retention_in_days", types: ["aws_cloudwatch_log_group"], lowered: { kind: "decreased", zeroMeansForever: true }, what: "log retention", risk: "older logs will be deleted (0 means keep forever)" },
+  { path: "retention_in_days", types: ["aws_cloudwatch_log_group"], lowered: { kind: "decreased", zeroMeansForever: true }, what: "log retention", risk: "older logs will be deleted" },
   { path: "retention_in_days", types: ["azurerm_log_analytics_workspace"], lowered: { kind: "decreased" }, what: "log retention", risk: "older logs will be deleted" },
   { path: "retention_days", types: ["google_logging_project_bucket_config"], lowered: { kind: "decreased" }, what: "log retention", risk: "older logs will be deleted" },
   { path: "versioning.*.enabled", types: ["google_storage_bucket", "aws_s3_bucket"], lowered: { kind: "turned-off" }, what: "object versioning", risk: "an overwritten or deleted object can no longer be recovered" },
@@ -19308,9 +19308,11 @@ var rule_default22 = defineRule({
         for (const { protection, path: path2 } of loweredProtections(change, ctx.resourceTypes)) {
           const attribute2 = formatPath(path2);
           const before3 = change.display(path2, "before");
+          const fromForever = protection.lowered.kind === "decreased" && protection.lowered.zeroMeansForever && change.valueBefore(path2) === 0;
+          const changeText = fromForever ? `0 (keep forever) \u2192 ${change.display(path2, "after")}` : change.displayChange(path2);
           ctx.report({
             messageId: change.isDelete ? "removed" : "lowered",
-            data: { address: change.address, what: protection.what, attribute: attribute2, change: change.displayChange(path2), before: before3, risk: protection.risk },
+            data: { address: change.address, what: protection.what, attribute: attribute2, change: changeText, before: before3, risk: protection.risk },
             at: change.isDelete ? model.at(change) : model.atAttribute(change, path2),
             resource: change.address
           });

@@ -70,7 +70,7 @@ export const PROTECTIONS: Protection[] = [
   { path: 'settings.*.backup_configuration.*.binary_log_enabled', types: ['google_sql_database_instance'], lowered: { kind: 'turned-off' }, what: 'point-in-time recovery (binary log)', risk: 'the database can no longer be restored to a moment before a bad write' },
   { path: 'settings.*.backup_configuration.*.backup_retention_settings.*.retained_backups', types: ['google_sql_database_instance'], lowered: { kind: 'decreased' }, what: 'backup retention', risk: 'fewer backups exist to restore from' },
   { path: 'point_in_time_recovery.*.enabled', types: ['aws_dynamodb_table'], lowered: { kind: 'turned-off' }, what: 'point-in-time recovery', risk: 'the table can no longer be restored to a moment before a bad write' },
-  { path: 'retention_in_days', types: ['aws_cloudwatch_log_group'], lowered: { kind: 'decreased', zeroMeansForever: true }, what: 'log retention', risk: 'older logs will be deleted (0 means keep forever)' },
+  { path: 'retention_in_days', types: ['aws_cloudwatch_log_group'], lowered: { kind: 'decreased', zeroMeansForever: true }, what: 'log retention', risk: 'older logs will be deleted' },
   { path: 'retention_in_days', types: ['azurerm_log_analytics_workspace'], lowered: { kind: 'decreased' }, what: 'log retention', risk: 'older logs will be deleted' },
   { path: 'retention_days', types: ['google_logging_project_bucket_config'], lowered: { kind: 'decreased' }, what: 'log retention', risk: 'older logs will be deleted' },
   { path: 'versioning.*.enabled', types: ['google_storage_bucket', 'aws_s3_bucket'], lowered: { kind: 'turned-off' }, what: 'object versioning', risk: 'an overwritten or deleted object can no longer be recovered' },

@@ -12,15 +12,15 @@ export default defineRule({
   category: 'availability',
   docs: {
     summary: 'A long-running Compose service logs through `json-file` (the default) with no `max-size`.',
-    why: 'Docker keeps every line a container prints in a json-file on the host and, unless told otherwise, never rotates it. A chatty or crash-looping service fills the disk; then the host stops, and the monitoring running on it stops with it, so nobody is told. Only long-running services are checked: a service that runs once and exits is left alone (another service waits for it with `condition: service_completed_successfully`, it has `restart: "no"`, it is scaled to 0, its command is a no-op such as `true`, it runs only under a job profile such as `setup`, `init`, `migrate`, `tools`, `debug` or `test`, or its name says it is a job, such as `*-init`, `*-migrate`, `*-setup`, `*-cli`, with no restart policy), and so are `podman-compose` files, which Podman runs with its own log drivers.',
+    why: 'Docker keeps every line a container prints in a json-file on the host and, unless told otherwise, never rotates it. A chatty or crash-looping service fills the disk; then everything on the host that needs to write fails (databases stop accepting writes, and an agent or monitoring that runs there goes quiet with them). Only long-running services are checked: a service that runs once and exits is left alone (another service waits for it with `condition: service_completed_successfully`, it has `restart: "no"`, it is scaled to 0, its command is a no-op such as `true`, it runs only under a job profile such as `setup`, `init`, `migrate`, `tools`, `debug` or `test`, or its name says it is a job or a test runner, such as `*-init`, `*-migrate`, `*-setup`, `*-cli`, `*-tests`, with no restart policy), and so are `podman-compose` files, which Podman runs with its own log drivers.',
     fix: 'Give each service (or an `x-logging` anchor they share) `logging: { driver: json-file, options: { max-size: "10m", max-file: "3" } }`, or use the `local` driver, which rotates by default.',
     allow: 'If `/etc/docker/daemon.json` already sets `log-opts.max-size` on every host, set `rules: { compose-log-rotation: { options: { daemonRotatesLogs: true } } }`. For one service: `# iac-guard-ignore compose-log-rotation: <reason>` above it.',
   },
   messages: {
     noLogging:
-      '{{path}} has no `logging:`, so Docker writes its output to a json-file that is never rotated: the logs grow until the disk is full, the host goes down and takes the monitoring on it down too. Add `logging: {driver: json-file, options: {max-size: "10m", max-file: "3"}}` (or driver `local`).',
+      '{{path}} has no `logging:`, so Docker writes its output to a json-file that is never rotated: the logs grow without limit until they fill the disk, and then everything on the host that needs to write fails. Add `logging: {driver: json-file, options: {max-size: "10m", max-file: "3"}}` (or driver `local`).',
     noMaxSize:
-      '{{path}} uses the `{{driver}}` driver without `options.max-size`, so the log file is never rotated: it grows until the disk is full, the host goes down and takes the monitoring on it down too. Set `max-size` (e.g. "10m") and `max-file` (e.g. "3"), or use driver `local`.',
+      '{{path}} uses the `{{driver}}` driver without `options.max-size`, so the log file is never rotated: it grows without limit until it fills the disk, and then everything on the host that needs to write fails. Set `max-size` (e.g. "10m") and `max-file` (e.g. "3"), or use driver `local`.',
   },
   options: { daemonRotatesLogs: false },
   optionSpecs: {

@@ -9,13 +9,13 @@ export default defineRule({
   category: 'data-loss',
   docs: {
     summary: 'A database (or other stateful service) in Compose with no volume on its data directory.',
-    why: 'Without a named volume or bind mount on the data directory, the data lives in the container\'s writable layer or an anonymous volume. Recreating the container (an image update, a config change, `docker compose down` then `up`) starts it with an empty data directory: the database is gone, with no error.',
+    why: 'Without a named volume or bind mount on the data directory, the data lives in the container\'s writable layer or an anonymous volume. Compose carries an anonymous volume over only when it recreates a container in place; `docker compose down` then `up`, `docker compose rm`, a volume prune or a move to another host starts the database with an empty data directory: the data is gone, with no error.',
     fix: 'Mount a named volume (or a host path) on the data directory, e.g. `volumes: ["pgdata:/var/lib/postgresql/data"]` plus `volumes: { pgdata: {} }` at the top level, and back it up.',
     allow: 'For throw-away test databases, add `# iac-guard-ignore compose-stateful-no-volume: <reason>` above the service.',
   },
   messages: {
     noVolume:
-      '`{{path}}` runs {{what}} (`{{image}}`) with no named volume or host folder on its data directory `{{dir}}`, so the data is lost when the container is recreated (image update, `docker compose down`, host move). Mount a named volume there: `- {{volume}}:{{dir}}`.',
+      '`{{path}}` runs {{what}} (`{{image}}`) with no named volume or host folder on its data directory `{{dir}}`, so the data lives in an anonymous volume or the container itself: `docker compose down` followed by `up`, a volume prune or a move to another host starts it empty. Mount a named volume there: `- {{volume}}:{{dir}}`.',
   },
   check: {
     compose(project, ctx) {

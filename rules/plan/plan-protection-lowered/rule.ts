@@ -121,9 +121,12 @@ export default defineRule({
         for (const { protection, path } of loweredProtections(change, ctx.resourceTypes)) {
           const attribute = formatPath(path);
           const before = change.display(path, 'before');
+          // Where 0 means "forever", say so only when the old value was 0: otherwise it explains nothing.
+          const fromForever = protection.lowered.kind === 'decreased' && protection.lowered.zeroMeansForever && change.valueBefore(path) === 0;
+          const changeText = fromForever ? `0 (keep forever) → ${change.display(path, 'after')}` : change.displayChange(path);
           ctx.report({
             messageId: change.isDelete ? 'removed' : 'lowered',
-            data: { address: change.address, what: protection.what, attribute, change: change.displayChange(path), before, risk: protection.risk },
+            data: { address: change.address, what: protection.what, attribute, change: changeText, before, risk: protection.risk },
             at: change.isDelete ? model.at(change) : model.atAttribute(change, path),
             resource: change.address,
           });
