@@ -9492,6 +9492,7 @@ __export(terraform_exports, {
   Variable: () => Variable,
   callerArgument: () => callerArgument,
   diskReader: () => diskReader,
+  findingPlace: () => findingPlace,
   groupTerraformFiles: () => groupTerraformFiles,
   isObject: () => isObject2,
   isUnknown: () => isUnknown,
@@ -9523,6 +9524,14 @@ function parseCached(sf) {
   PARSE_CACHE.set(sf.absPath, { text: sf.text, file });
   file.catch(() => PARSE_CACHE.delete(sf.absPath));
   return file;
+}
+function bareVariable(expr) {
+  return expr.type === "getattr" && expr.object.type === "scope" && expr.object.name === "var" ? expr.name : void 0;
+}
+function findingPlace(attr) {
+  const decided = attr.decidingAttribute();
+  if (decided === attr) return { at: attr.location };
+  return { at: decided.location, related: [{ message: `passed on to ${attr.name} = ${attr.source}`, location: attr.location }] };
 }
 function unwrapObject(expr) {
   if (expr.type === "object") return expr;
@@ -9874,6 +9883,23 @@ var init_terraform = __esm({
           return written.length > 80 ? `${written.slice(0, 77)}...` : written;
         }
         return `${written.length > 60 ? `${written.slice(0, 57)}...` : written} (= ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown})`;
+      }
+      /**
+       * Where the value is decided when this attribute only passes a variable along (`x = var.y`):
+       * the module call argument that sets it (or the tfvars line, for a root), following further
+       * `var.` hops up the callers. The attribute itself when it holds its own value, or when the
+       * variable keeps its default or comes from --var / TF_VAR_.
+       */
+      decidingAttribute() {
+        let attr = this;
+        for (let hops = 0; hops < 32; hops++) {
+          const name = bareVariable(attr.expr);
+          if (!name || !attr.instance?.variables.has(name)) return attr;
+          const next = attr.instance.assignmentOf(name)?.attribute;
+          if (!next) return attr;
+          attr = next;
+        }
+        return attr;
       }
       /** What the value is without running Terraform; UNKNOWN when it depends on anything else. */
       value() {
@@ -20086,6 +20112,7 @@ var PUBLIC_ADDRESS_SETTINGS = [
 var REPLICA_ARGUMENTS = ["replicate_source_db", "replication_source_identifier", "global_cluster_identifier", "snapshot_identifier"];
 
 // rules/terraform/tf-archive-force-destroy/rule.ts
+init_terraform();
 var BUCKETS = ["aws_s3_bucket", "google_storage_bucket", "digitalocean_spaces_bucket"];
 var rule_default29 = defineRule({
   id: "tf-archive-force-destroy",
@@ -20115,7 +20142,7 @@ var rule_default29 = defineRule({
         ctx.report({
           messageId: "forceDestroy",
           data: { address: r.address, holds, evidence },
-          at: flag.location,
+          ...findingPlace(flag),
           resource: r.address,
           ...critical ? {} : { severity: "warning" }
         });
@@ -20146,6 +20173,7 @@ function writtenBuckets(model) {
 }
 
 // rules/terraform/tf-data-store-exposed/rule.ts
+init_terraform();
 var rule_default30 = defineRule({
   id: "tf-data-store-exposed",
   severity: "warning",
@@ -20168,7 +20196,7 @@ var rule_default30 = defineRule({
         for (const setting of PUBLIC_ADDRESS_SETTINGS.filter((s) => s.types.includes(r.resourceType))) {
           const attr = r.attr(setting.path);
           if (attr?.value() === true) {
-            ctx.report({ messageId: "publicAddress", data: { address: r.address, attribute: setting.path }, at: attr.location, resource: r.address });
+            ctx.report({ messageId: "publicAddress", data: { address: r.address, attribute: setting.path }, ...findingPlace(attr), resource: r.address });
           }
         }
         if (REPLICA_ARGUMENTS.some((a) => r.has(a) && r.attr(a)?.value() !== null)) continue;
@@ -20184,6 +20212,7 @@ var rule_default30 = defineRule({
               fix: `Set \`${setting.path.replace(/\.enabled$/, " { enabled = true }").replace(/^([a-z_]+)$/, "$1 = true")}\` (on an existing store the change may replace it: read the plan).`
             },
             at: off.at,
+            ...off.related ? { related: off.related } : {},
             resource: r.address
           });
         }
@@ -20193,7 +20222,7 @@ var rule_default30 = defineRule({
 });
 function encryptionOff(r, setting) {
   const attr = r.attr(setting.path);
-  if (attr) return attr.value() === false ? { state: `sets ${setting.path} = ${attr.describe()}`, at: attr.location } : void 0;
+  if (attr) return attr.value() === false ? { state: `sets ${setting.path} = ${attr.describe()}`, ...findingPlace(attr) } : void 0;
   if (!setting.absentIsOff) return void 0;
   if (r.has("kms_key_id") || r.attr("engine_mode")?.value() === "serverless") return void 0;
   const [blockName] = setting.path.split(".");
@@ -20204,6 +20233,7 @@ function encryptionOff(r, setting) {
 }
 
 // rules/terraform/tf-database-unprotected/rule.ts
+init_terraform();
 var messages20 = {
   noBackups: "{{address}} {{state}}, so no automated backups are taken: a bad migration, a dropped table or a lost disk cannot be undone. {{fix}}",
   skipFinalSnapshot: "{{address}} sets skip_final_snapshot = {{value}}: if the database is ever destroyed (a renamed identifier, a changed engine, a removed block), it goes without a final snapshot and its data is gone. Set `skip_final_snapshot = false` and a `final_snapshot_identifier`.",
@@ -20221,21 +20251,21 @@ function checkAws(r, report) {
   const replica = isSet2(r, "replicate_source_db") || isSet2(r, "replication_source_identifier") || isSet2(r, "global_cluster_identifier");
   const retention = r.attr("backup_retention_period");
   if (retention?.value() === 0 && !replica) {
-    report("noBackups", { state: `sets backup_retention_period = ${retention.describe()}`, fix: `Set backup_retention_period to ${MIN_BACKUP_DAYS} or more.` }, retention.location);
+    report("noBackups", { state: `sets backup_retention_period = ${retention.describe()}`, fix: `Set backup_retention_period to ${MIN_BACKUP_DAYS} or more.` }, retention);
   }
   const skip = r.attr("skip_final_snapshot");
-  if (skip?.value() === true) report("skipFinalSnapshot", { value: skip.describe() }, skip.location, "warning");
+  if (skip?.value() === true) report("skipFinalSnapshot", { value: skip.describe() }, skip, "warning");
   const protection = r.attr("deletion_protection");
   if (!protection) {
     report("noDeletionProtection", { state: "does not set deletion_protection (it defaults to false)" }, r.location, "warning");
   } else if (protection.value() === false) {
-    report("noDeletionProtection", { state: `sets deletion_protection = ${protection.describe()}` }, protection.location, "warning");
+    report("noDeletionProtection", { state: `sets deletion_protection = ${protection.describe()}` }, protection, "warning");
   }
 }
 function checkCloudSql(r, report) {
   const protection = r.attr("deletion_protection");
   if (protection?.value() === false) {
-    report("noDeletionProtection", { state: `sets deletion_protection = ${protection.describe()}` }, protection.location, "warning");
+    report("noDeletionProtection", { state: `sets deletion_protection = ${protection.describe()}` }, protection, "warning");
   }
   if (isSet2(r, "master_instance_name") || isSet2(r, "replica_configuration")) return;
   const settings = r.block("settings");
@@ -20250,14 +20280,14 @@ function checkCloudSql(r, report) {
   if (!enabled && !backup.dynamic) {
     report("noBackups", { state: "does not set settings.backup_configuration.enabled (it defaults to false)", fix }, backup.location);
   } else if (enabled?.value() === false) {
-    report("noBackups", { state: `sets settings.backup_configuration.enabled = ${enabled.describe()}`, fix }, enabled.location);
+    report("noBackups", { state: `sets settings.backup_configuration.enabled = ${enabled.describe()}`, fix }, enabled);
   }
 }
 function checkRetentionDays(r, path2, report) {
   const attr = r.attr(path2);
   const days2 = attr?.value();
   if (attr && typeof days2 === "number" && days2 < MIN_BACKUP_DAYS) {
-    report("shortBackups", { days: plural(days2), attribute: path2, value: attr.describe(), min: MIN_BACKUP_DAYS }, attr.location, "warning");
+    report("shortBackups", { days: plural(days2), attribute: path2, value: attr.describe(), min: MIN_BACKUP_DAYS }, attr, "warning");
   }
 }
 var rule_default31 = defineRule({
@@ -20274,7 +20304,13 @@ var rule_default31 = defineRule({
   check: {
     terraform(model, ctx) {
       for (const r of model.resources(isDatabase)) {
-        const report = (messageId, data, at2, severity) => ctx.report({ messageId, data: { address: r.address, ...data }, at: at2, resource: r.address, ...severity ? { severity } : {} });
+        const report = (messageId, data, at2, severity) => ctx.report({
+          messageId,
+          data: { address: r.address, ...data },
+          ...at2 instanceof Attribute ? findingPlace(at2) : { at: at2 },
+          resource: r.address,
+          ...severity ? { severity } : {}
+        });
         if (AWS.includes(r.resourceType)) checkAws(r, report);
         else if (r.resourceType === "google_sql_database_instance") checkCloudSql(r, report);
         else if (AZURE_FLEXIBLE.includes(r.resourceType)) checkRetentionDays(r, "backup_retention_days", report);
@@ -20908,6 +20944,7 @@ var rule_default34 = defineRule({
 });
 
 // rules/terraform/tf-key-deletion-window-short/rule.ts
+init_terraform();
 var messages24 = {
   shortWindow: "{{address}} sets {{attribute}} = {{value}}: a key scheduled for deletion by mistake can only be restored for {{days}}, after which everything encrypted with it is unreadable for good. Use at least {{min}} days (`{{suggestion}}`).",
   noPurgeProtection: "{{address}} {{state}}: anyone who can delete the vault can also purge it and its keys at once, with no soft-delete period to recover them, and everything encrypted with them is lost. Set `purge_protection_enabled = true`.",
@@ -20953,7 +20990,7 @@ var rule_default35 = defineRule({
         const seconds = window.seconds(attr.value());
         if (seconds === void 0 || seconds >= min * 86400) continue;
         const days2 = plural2(Math.round(seconds / 86400 * 10) / 10, "day");
-        ctx.report({ messageId: "shortWindow", data: { address: r.address, attribute: window.attribute, value: attr.describe(), days: days2, min, suggestion: suggestion2 }, at: attr.location, resource: r.address });
+        ctx.report({ messageId: "shortWindow", data: { address: r.address, attribute: window.attribute, value: attr.describe(), days: days2, min, suggestion: suggestion2 }, ...findingPlace(attr), resource: r.address });
       }
       for (const r of model.resources(VAULTS)) {
         const purge = r.attr("purge_protection_enabled");
@@ -20961,12 +20998,12 @@ var rule_default35 = defineRule({
         if (!purge) {
           ctx.report({ messageId: "noPurgeProtection", data: { address: r.address, state: "does not enable purge protection (`purge_protection_enabled` defaults to false)" }, at: r.location, resource: r.address });
         } else if (enabled === false) {
-          ctx.report({ messageId: "noPurgeProtection", data: { address: r.address, state: "sets `purge_protection_enabled = false`" }, at: purge.location, resource: r.address });
+          ctx.report({ messageId: "noPurgeProtection", data: { address: r.address, state: "sets `purge_protection_enabled = false`" }, ...findingPlace(purge), resource: r.address });
         }
         const retention = r.attr("soft_delete_retention_days");
         const days2 = retention?.value();
         if (retention && typeof days2 === "number" && days2 < min) {
-          ctx.report({ messageId: "shortRetention", data: { address: r.address, value: retention.describe(), days: plural2(days2, "day"), min }, at: retention.location, resource: r.address });
+          ctx.report({ messageId: "shortRetention", data: { address: r.address, value: retention.describe(), days: plural2(days2, "day"), min }, ...findingPlace(retention), resource: r.address });
         }
       }
     }

@@ -119,6 +119,22 @@ export interface TextLine {
 }
 
 /** One argument (`name = expr`), or one element of an object value (`metadata = { key = … }`). */
+/** `var.name` written alone: the attribute passes a variable along unchanged. */
+function bareVariable(expr: Expr): string | undefined {
+  return expr.type === 'getattr' && expr.object.type === 'scope' && expr.object.name === 'var' ? expr.name : undefined;
+}
+
+/**
+ * Where a finding about this attribute belongs: the line that decides its value (a module call
+ * argument in the caller, a tfvars line) with the attribute in the module as related, or the
+ * attribute itself.
+ */
+export function findingPlace(attr: Attribute): { at: Location; related?: { message: string; location: Location }[] } {
+  const decided = attr.decidingAttribute();
+  if (decided === attr) return { at: attr.location };
+  return { at: decided.location, related: [{ message: `passed on to ${attr.name} = ${attr.source}`, location: attr.location }] };
+}
+
 export class Attribute {
   private cached: Value | undefined;
 
@@ -164,6 +180,24 @@ export class Attribute {
       return written.length > 80 ? `${written.slice(0, 77)}...` : written;
     }
     return `${written.length > 60 ? `${written.slice(0, 57)}...` : written} (= ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown})`;
+  }
+
+  /**
+   * Where the value is decided when this attribute only passes a variable along (`x = var.y`):
+   * the module call argument that sets it (or the tfvars line, for a root), following further
+   * `var.` hops up the callers. The attribute itself when it holds its own value, or when the
+   * variable keeps its default or comes from --var / TF_VAR_.
+   */
+  decidingAttribute(): Attribute {
+    let attr: Attribute = this;
+    for (let hops = 0; hops < 32; hops++) {
+      const name = bareVariable(attr.expr);
+      if (!name || !attr.instance?.variables.has(name)) return attr;
+      const next = attr.instance.assignmentOf(name)?.attribute;
+      if (!next) return attr;
+      attr = next;
+    }
+    return attr;
   }
 
   /** What the value is without running Terraform; UNKNOWN when it depends on anything else. */

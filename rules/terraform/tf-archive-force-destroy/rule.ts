@@ -1,6 +1,6 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
 import { archiveNamed, BUCKET_WRITERS } from '../../../src/knowledge/data-stores.js';
-import type { Resource, TerraformModule } from '../../../src/model/terraform.js';
+import { findingPlace, type Resource, type TerraformModule } from '../../../src/model/terraform.js';
 
 /** Buckets whose force_destroy empties them on destroy. */
 const BUCKETS = ['aws_s3_bucket', 'google_storage_bucket', 'digitalocean_spaces_bucket'];
@@ -35,7 +35,7 @@ export default defineRule({
         ctx.report({
           messageId: 'forceDestroy',
           data: { address: r.address, holds, evidence },
-          at: flag.location,
+          ...findingPlace(flag),
           resource: r.address,
           ...(critical ? {} : { severity: 'warning' as const }),
         });

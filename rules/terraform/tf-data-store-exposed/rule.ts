@@ -1,6 +1,6 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
 import { ENCRYPTION_SETTINGS, PUBLIC_ADDRESS_SETTINGS, REPLICA_ARGUMENTS, type StoreSetting } from '../../../src/knowledge/data-stores.js';
-import type { Resource } from '../../../src/model/terraform.js';
+import { findingPlace, type Resource } from '../../../src/model/terraform.js';
 
 export default defineRule({
   id: 'tf-data-store-exposed',
@@ -27,7 +27,7 @@ export default defineRule({
         for (const setting of PUBLIC_ADDRESS_SETTINGS.filter((s) => s.types.includes(r.resourceType))) {
           const attr = r.attr(setting.path);
           if (attr?.value() === true) {
-            ctx.report({ messageId: 'publicAddress', data: { address: r.address, attribute: setting.path }, at: attr.location, resource: r.address });
+            ctx.report({ messageId: 'publicAddress', data: { address: r.address, attribute: setting.path }, ...findingPlace(attr), resource: r.address });
           }
         }
         // A replica or a restore takes its encryption from its source.
@@ -44,6 +44,7 @@ export default defineRule({
               fix: `Set \`${setting.path.replace(/\.enabled$/, ' { enabled = true }').replace(/^([a-z_]+)$/, '$1 = true')}\` (on an existing store the change may replace it: read the plan).`,
             },
             at: off.at,
+            ...(off.related ? { related: off.related } : {}),
             resource: r.address,
           });
         }
@@ -54,7 +55,7 @@ export default defineRule({
 
 function encryptionOff(r: Resource, setting: StoreSetting) {
   const attr = r.attr(setting.path);
-  if (attr) return attr.value() === false ? { state: `sets ${setting.path} = ${attr.describe()}`, at: attr.location } : undefined;
+  if (attr) return attr.value() === false ? { state: `sets ${setting.path} = ${attr.describe()}`, ...findingPlace(attr) } : undefined;
   if (!setting.absentIsOff) return undefined;
   // A customer key or Aurora Serverless v1 means the storage is encrypted whatever the flag says.
   if (r.has('kms_key_id') || r.attr('engine_mode')?.value() === 'serverless') return undefined;

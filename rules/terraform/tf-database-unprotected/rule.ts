@@ -1,6 +1,6 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
 import type { Location } from '../../../src/core/types.js';
-import type { Resource } from '../../../src/model/terraform.js';
+import { Attribute, findingPlace, type Resource } from '../../../src/model/terraform.js';
 
 const messages = {
   noBackups:
@@ -22,7 +22,7 @@ const MIN_BACKUP_DAYS = 7;
 
 const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
 
-type Report = (messageId: keyof typeof messages, data: Record<string, string | number>, at: Location, severity?: 'warning') => void;
+type Report = (messageId: keyof typeof messages, data: Record<string, string | number>, at: Location | Attribute, severity?: 'warning') => void;
 
 /**
  * Written and not null: `replicate_source_db = var.source` whose variable defaults to null (as in
@@ -35,22 +35,22 @@ function checkAws(r: Resource, report: Report): void {
   const replica = isSet(r, 'replicate_source_db') || isSet(r, 'replication_source_identifier') || isSet(r, 'global_cluster_identifier');
   const retention = r.attr('backup_retention_period');
   if (retention?.value() === 0 && !replica) {
-    report('noBackups', { state: `sets backup_retention_period = ${retention.describe()}`, fix: `Set backup_retention_period to ${MIN_BACKUP_DAYS} or more.` }, retention.location);
+    report('noBackups', { state: `sets backup_retention_period = ${retention.describe()}`, fix: `Set backup_retention_period to ${MIN_BACKUP_DAYS} or more.` }, retention);
   }
   const skip = r.attr('skip_final_snapshot');
-  if (skip?.value() === true) report('skipFinalSnapshot', { value: skip.describe() }, skip.location, 'warning');
+  if (skip?.value() === true) report('skipFinalSnapshot', { value: skip.describe() }, skip, 'warning');
   const protection = r.attr('deletion_protection');
   if (!protection) {
     report('noDeletionProtection', { state: 'does not set deletion_protection (it defaults to false)' }, r.location, 'warning');
   } else if (protection.value() === false) {
-    report('noDeletionProtection', { state: `sets deletion_protection = ${protection.describe()}` }, protection.location, 'warning');
+    report('noDeletionProtection', { state: `sets deletion_protection = ${protection.describe()}` }, protection, 'warning');
   }
 }
 
 function checkCloudSql(r: Resource, report: Report): void {
   const protection = r.attr('deletion_protection');
   if (protection?.value() === false) {
-    report('noDeletionProtection', { state: `sets deletion_protection = ${protection.describe()}` }, protection.location, 'warning');
+    report('noDeletionProtection', { state: `sets deletion_protection = ${protection.describe()}` }, protection, 'warning');
   }
   // Replicas cannot have backups of their own; the primary's backups cover them.
   if (isSet(r, 'master_instance_name') || isSet(r, 'replica_configuration')) return;
@@ -66,7 +66,7 @@ function checkCloudSql(r: Resource, report: Report): void {
   if (!enabled && !backup.dynamic) {
     report('noBackups', { state: 'does not set settings.backup_configuration.enabled (it defaults to false)', fix }, backup.location);
   } else if (enabled?.value() === false) {
-    report('noBackups', { state: `sets settings.backup_configuration.enabled = ${enabled.describe()}`, fix }, enabled.location);
+    report('noBackups', { state: `sets settings.backup_configuration.enabled = ${enabled.describe()}`, fix }, enabled);
   }
 }
 
@@ -74,7 +74,7 @@ function checkRetentionDays(r: Resource, path: string, report: Report): void {
   const attr = r.attr(path);
   const days = attr?.value();
   if (attr && typeof days === 'number' && days < MIN_BACKUP_DAYS) {
-    report('shortBackups', { days: plural(days), attribute: path, value: attr.describe(), min: MIN_BACKUP_DAYS }, attr.location, 'warning');
+    report('shortBackups', { days: plural(days), attribute: path, value: attr.describe(), min: MIN_BACKUP_DAYS }, attr, 'warning');
   }
 }
 
@@ -92,8 +92,15 @@ export default defineRule({
   check: {
     terraform(model, ctx) {
       for (const r of model.resources(isDatabase)) {
+        // An attribute that passes a module input along is reported where the caller sets it.
         const report: Report = (messageId, data, at, severity) =>
-          ctx.report({ messageId, data: { address: r.address, ...data }, at, resource: r.address, ...(severity ? { severity } : {}) });
+          ctx.report({
+            messageId,
+            data: { address: r.address, ...data },
+            ...(at instanceof Attribute ? findingPlace(at) : { at }),
+            resource: r.address,
+            ...(severity ? { severity } : {}),
+          });
         if (AWS.includes(r.resourceType)) checkAws(r, report);
         else if (r.resourceType === 'google_sql_database_instance') checkCloudSql(r, report);
         else if (AZURE_FLEXIBLE.includes(r.resourceType)) checkRetentionDays(r, 'backup_retention_days', report);

@@ -1,5 +1,6 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
 import { KEY_DELETION_WINDOW } from '../../../src/knowledge/plan-keys.js';
+import { findingPlace } from '../../../src/model/terraform.js';
 
 const messages = {
   shortWindow:
@@ -59,7 +60,7 @@ export default defineRule<keyof typeof messages, Options>({
         const seconds = window.seconds(attr.value());
         if (seconds === undefined || seconds >= min * 86400) continue;
         const days = plural(Math.round((seconds / 86400) * 10) / 10, 'day');
-        ctx.report({ messageId: 'shortWindow', data: { address: r.address, attribute: window.attribute, value: attr.describe(), days, min, suggestion }, at: attr.location, resource: r.address });
+        ctx.report({ messageId: 'shortWindow', data: { address: r.address, attribute: window.attribute, value: attr.describe(), days, min, suggestion }, ...findingPlace(attr), resource: r.address });
       }
       for (const r of model.resources(VAULTS)) {
         const purge = r.attr('purge_protection_enabled');
@@ -67,12 +68,12 @@ export default defineRule<keyof typeof messages, Options>({
         if (!purge) {
           ctx.report({ messageId: 'noPurgeProtection', data: { address: r.address, state: 'does not enable purge protection (`purge_protection_enabled` defaults to false)' }, at: r.location, resource: r.address });
         } else if (enabled === false) {
-          ctx.report({ messageId: 'noPurgeProtection', data: { address: r.address, state: 'sets `purge_protection_enabled = false`' }, at: purge.location, resource: r.address });
+          ctx.report({ messageId: 'noPurgeProtection', data: { address: r.address, state: 'sets `purge_protection_enabled = false`' }, ...findingPlace(purge), resource: r.address });
         }
         const retention = r.attr('soft_delete_retention_days');
         const days = retention?.value();
         if (retention && typeof days === 'number' && days < min) {
-          ctx.report({ messageId: 'shortRetention', data: { address: r.address, value: retention.describe(), days: plural(days, 'day'), min }, at: retention.location, resource: r.address });
+          ctx.report({ messageId: 'shortRetention', data: { address: r.address, value: retention.describe(), days: plural(days, 'day'), min }, ...findingPlace(retention), resource: r.address });
         }
       }
     },
