@@ -9890,16 +9890,10 @@ var init_terraform = __esm({
        * `var.` hops up the callers. The attribute itself when it holds its own value, or when the
        * variable keeps its default or comes from --var / TF_VAR_.
        */
-      decidingAttribute() {
-        let attr = this;
-        for (let hops = 0; hops < 32; hops++) {
-          const name = bareVariable(attr.expr);
-          if (!name || !attr.instance?.variables.has(name)) return attr;
-          const next = attr.instance.assignmentOf(name)?.attribute;
-          if (!next) return attr;
-          attr = next;
-        }
-        return attr;
+      decidingAttribute(hops = 32) {
+        const name = bareVariable(this.expr);
+        if (!name || hops === 0 || !this.instance?.variables.has(name)) return this;
+        return this.instance.assignmentOf(name)?.attribute?.decidingAttribute(hops - 1) ?? this;
       }
       /** What the value is without running Terraform; UNKNOWN when it depends on anything else. */
       value() {
