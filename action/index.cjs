@@ -19402,6 +19402,9 @@ var TRAFFIC_ROUTERS = {
   aws_lb_listener: (v) => ({ recordType: "REDIRECT", targets: redirectHosts(v.default_action), attribute: "default_action" }),
   aws_lb_listener_rule: (v) => ({ recordType: "REDIRECT", targets: redirectHosts(v.action), attribute: "action" }),
   aws_alb_listener: (v) => ({ recordType: "REDIRECT", targets: redirectHosts(v.default_action), attribute: "default_action" }),
+  aws_lb_target_group_attachment: (v) => ({ recordType: "TARGET", targets: strings2(v.target_id), attribute: "target_id" }),
+  aws_alb_target_group_attachment: (v) => ({ recordType: "TARGET", targets: strings2(v.target_id), attribute: "target_id" }),
+  azurerm_lb_backend_address_pool_address: (v) => ({ recordType: "TARGET", targets: strings2(v.ip_address), attribute: "ip_address" }),
   azurerm_cdn_endpoint: (v) => ({ recordType: "ORIGIN", targets: list2(v.origin).flatMap((o) => strings2(o.host_name)), attribute: "origin" })
 };
 function normaliseTarget(target) {
@@ -19413,7 +19416,7 @@ var messages15 = {
   moved: "{{address}} ({{recordType}} {{name}}) now sends traffic to {{targets}}, which no resource in this plan or its state holds (it pointed at {{before}}): a typo, a stale copy or a hijack sends users, mail or a whole zone to someone else. Point it at a resource this configuration manages, or allow this change with the reason the address is trusted.",
   routed: "{{address}} now {{how}} {{targets}}, which no resource in this plan or its state holds (before: {{before}}): a typo, a stale copy or a hijack sends every request it handles to someone else. Point it at a resource this configuration manages, or allow this change with the reason the host is trusted."
 };
-var HOW = { ORIGIN: "fetches what it serves from", REDIRECT: "redirects clients to" };
+var HOW = { ORIGIN: "fetches what it serves from", REDIRECT: "redirects clients to", TARGET: "forwards the load balancer's requests to" };
 function ownedValues(model) {
   const owned = /* @__PURE__ */ new Set();
   const add = (v) => {
@@ -19432,18 +19435,19 @@ var rule_default24 = defineRule({
   severity: "error",
   category: "exposure",
   docs: {
-    summary: "A DNS record, CDN origin or load balancer redirect changed in place to an address or host name that no resource in the plan or its prior state holds.",
-    why: "Repointing an A, AAAA, alias or NS record is how traffic is taken over: one changed line in a pull request sends every user, or a whole delegated zone, to a machine someone else controls. Records that follow the infrastructure point at resources the configuration manages (a load balancer, an elastic IP); a literal that appears nowhere else is worth a second look. The same holds for a CDN origin (every request is fetched from there) and a load balancer redirect (every client is sent there).",
+    summary: "A DNS record, CDN origin, load balancer redirect or load balancer target moved to an address or host name that no resource in the plan or its prior state holds.",
+    why: "Repointing an A, AAAA, alias or NS record is how traffic is taken over: one changed line in a pull request sends every user, or a whole delegated zone, to a machine someone else controls. Records that follow the infrastructure point at resources the configuration manages (a load balancer, an elastic IP); a literal that appears nowhere else is worth a second look. The same holds for a CDN origin (every request is fetched from there), a load balancer redirect (every client is sent there) and a load balancer target (every request is forwarded there).",
     fix: "Point the record at the resource (e.g. `records = [aws_eip.web.public_ip]` or an alias to the load balancer), so the plan shows where it goes; if the address is an outside service on purpose, allow it with the reason.",
-    allow: "Add an `allow` entry for `plan-traffic-moved` with the record address and a reason (who owns the target) in `.iac-guard.yml`. CNAME and MX moves are warnings; address, alias and NS moves, CDN origins and load balancer redirects are errors."
+    allow: "Add an `allow` entry for `plan-traffic-moved` with the record address and a reason (who owns the target) in `.iac-guard.yml`. CNAME and MX moves are warnings; address, alias and NS moves, CDN origins, load balancer redirects and targets are errors."
   },
   messages: messages15,
   check: {
     plan(model, ctx) {
       let owned;
-      for (const change of model.changes({ actions: ["update"] })) {
+      for (const change of model.changes({ actions: ["update", "replace"] })) {
         const record = DNS_RECORDS[change.type];
         const read = record ?? TRAFFIC_ROUTERS[change.type];
+        if (change.action === "replace" && record) continue;
         if (!read || !isObject(change.before) || !isObject(change.after)) continue;
         const before3 = read(change.before);
         const after = read(change.after);

@@ -36,9 +36,9 @@ export const DNS_RECORDS: Record<string, (v: Record<string, unknown>) => RecordT
 };
 
 /**
- * Resources other than DNS records that decide where requests go: a CDN's origins and a load
- * balancer's redirects. Kinds: ORIGIN (every request is fetched from there), REDIRECT (clients are
- * sent there). `#{host}`-style placeholders mean "the same as the request" and are no target.
+ * Resources other than DNS records that decide where requests go: a CDN's origins, a load
+ * balancer's redirects and its targets. Kinds: ORIGIN (every request is fetched from there),
+ * REDIRECT (clients are sent there), TARGET (the load balancer forwards requests there). `#{host}`-style placeholders mean "the same as the request" and are no target.
  */
 const placeholder = (t: string) => t.startsWith('#{');
 const redirectHosts = (actions: unknown) =>
@@ -52,6 +52,9 @@ export const TRAFFIC_ROUTERS: Record<string, (v: Record<string, unknown>) => Rec
   aws_lb_listener: (v) => ({ recordType: 'REDIRECT', targets: redirectHosts(v.default_action), attribute: 'default_action' }),
   aws_lb_listener_rule: (v) => ({ recordType: 'REDIRECT', targets: redirectHosts(v.action), attribute: 'action' }),
   aws_alb_listener: (v) => ({ recordType: 'REDIRECT', targets: redirectHosts(v.default_action), attribute: 'default_action' }),
+  aws_lb_target_group_attachment: (v) => ({ recordType: 'TARGET', targets: strings(v.target_id), attribute: 'target_id' }),
+  aws_alb_target_group_attachment: (v) => ({ recordType: 'TARGET', targets: strings(v.target_id), attribute: 'target_id' }),
+  azurerm_lb_backend_address_pool_address: (v) => ({ recordType: 'TARGET', targets: strings(v.ip_address), attribute: 'ip_address' }),
   azurerm_cdn_endpoint: (v) => ({ recordType: 'ORIGIN', targets: list(v.origin).flatMap((o) => strings(o.host_name)), attribute: 'origin' }),
 };
 

@@ -13,7 +13,7 @@ const messages = {
     '{{address}} now {{how}} {{targets}}, which no resource in this plan or its state holds (before: {{before}}): a typo, a stale copy or a hijack sends every request it handles to someone else. Point it at a resource this configuration manages, or allow this change with the reason the host is trusted.',
 } as const;
 
-const HOW: Record<string, string> = { ORIGIN: 'fetches what it serves from', REDIRECT: 'redirects clients to' };
+const HOW: Record<string, string> = { ORIGIN: 'fetches what it serves from', REDIRECT: 'redirects clients to', TARGET: 'forwards the load balancer\'s requests to' };
 
 /** Every string value of every resource in the plan and its prior state, except the DNS records themselves. */
 function ownedValues(model: PlanModel): Set<string> {
@@ -35,18 +35,20 @@ export default defineRule({
   severity: 'error',
   category: 'exposure',
   docs: {
-    summary: 'A DNS record, CDN origin or load balancer redirect changed in place to an address or host name that no resource in the plan or its prior state holds.',
-    why: 'Repointing an A, AAAA, alias or NS record is how traffic is taken over: one changed line in a pull request sends every user, or a whole delegated zone, to a machine someone else controls. Records that follow the infrastructure point at resources the configuration manages (a load balancer, an elastic IP); a literal that appears nowhere else is worth a second look. The same holds for a CDN origin (every request is fetched from there) and a load balancer redirect (every client is sent there).',
+    summary: 'A DNS record, CDN origin, load balancer redirect or load balancer target moved to an address or host name that no resource in the plan or its prior state holds.',
+    why: 'Repointing an A, AAAA, alias or NS record is how traffic is taken over: one changed line in a pull request sends every user, or a whole delegated zone, to a machine someone else controls. Records that follow the infrastructure point at resources the configuration manages (a load balancer, an elastic IP); a literal that appears nowhere else is worth a second look. The same holds for a CDN origin (every request is fetched from there), a load balancer redirect (every client is sent there) and a load balancer target (every request is forwarded there).',
     fix: 'Point the record at the resource (e.g. `records = [aws_eip.web.public_ip]` or an alias to the load balancer), so the plan shows where it goes; if the address is an outside service on purpose, allow it with the reason.',
-    allow: 'Add an `allow` entry for `plan-traffic-moved` with the record address and a reason (who owns the target) in `.iac-guard.yml`. CNAME and MX moves are warnings; address, alias and NS moves, CDN origins and load balancer redirects are errors.',
+    allow: 'Add an `allow` entry for `plan-traffic-moved` with the record address and a reason (who owns the target) in `.iac-guard.yml`. CNAME and MX moves are warnings; address, alias and NS moves, CDN origins, load balancer redirects and targets are errors.',
   },
   messages,
   check: {
     plan(model, ctx) {
       let owned: Set<string> | undefined;
-      for (const change of model.changes({ actions: ['update'] })) {
+      // A target attachment cannot change in place: a new target is a replacement.
+      for (const change of model.changes({ actions: ['update', 'replace'] })) {
         const record = DNS_RECORDS[change.type];
         const read = record ?? TRAFFIC_ROUTERS[change.type];
+        if (change.action === 'replace' && record) continue;
         if (!read || !isObject(change.before) || !isObject(change.after)) continue;
         const before = read(change.before);
         const after = read(change.after);
