@@ -134,6 +134,9 @@ function decode(d, bytes) {
   if (bytes.length >= 4 && bytes[0] === 80 && bytes[1] === 75 && bytes[2] === 3 && bytes[3] === 4) {
     return { bytes };
   }
+  if (bytes.length >= 10 && bytes.subarray(0, 10).equals(GIT_CRYPT_HEADER)) {
+    return { file: { path: d.path, absPath: d.absPath, text: "", opaque: "encrypted with git-crypt" } };
+  }
   let text2;
   try {
     text2 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -241,7 +244,7 @@ function safeRealpath(p) {
     return void 0;
   }
 }
-var import_node_fs, import_node_path, MAX_FILE_BYTES, MAX_RUN_BYTES, budget, overRunLimit, MAX_PLAN_BYTES, STREAM_PLAN_BYTES, PLAN_HEAD_BYTES, tooBig, mib, stripBom, MAX_REFERENCED_BYTES, OUTSIDE, TOO_BIG, NOT_REGULAR;
+var import_node_fs, import_node_path, MAX_FILE_BYTES, MAX_RUN_BYTES, budget, overRunLimit, MAX_PLAN_BYTES, STREAM_PLAN_BYTES, PLAN_HEAD_BYTES, tooBig, mib, GIT_CRYPT_HEADER, stripBom, MAX_REFERENCED_BYTES, OUTSIDE, TOO_BIG, NOT_REGULAR;
 var init_read = __esm({
   "src/core/read.ts"() {
     "use strict";
@@ -259,6 +262,7 @@ var init_read = __esm({
       message: `file is ${size}, over the ${mib(budget.fileBytes)} limit for one file (limits.file-mib)${planHint ? `; only a Terraform plan JSON may be bigger, up to ${mib(MAX_PLAN_BYTES)}, and this file does not start like one` : ""}`
     });
     mib = (bytes) => `${Math.ceil(bytes / 1048576)} MiB`;
+    GIT_CRYPT_HEADER = Buffer.from("\0GITCRYPT\0", "latin1");
     stripBom = (t) => t.charCodeAt(0) === 65279 ? t.slice(1) : t;
     MAX_REFERENCED_BYTES = 16 * 1024 * 1024;
     OUTSIDE = {
@@ -7601,10 +7605,18 @@ var require_dist = __commonJS({
 });
 
 // src/core/errors.ts
-var ParseError, UsageError;
+var ParseErrors, ParseError, UsageError;
 var init_errors = __esm({
   "src/core/errors.ts"() {
     "use strict";
+    ParseErrors = class extends Error {
+      constructor(errors) {
+        super(errors.map((e) => e.toString()).join("\n"));
+        this.errors = errors;
+        this.name = "ParseErrors";
+      }
+      errors;
+    };
     ParseError = class extends Error {
       constructor(file, message, line, column) {
         super(message);
@@ -9621,8 +9633,26 @@ async function loadModuleFromFiles(files, options) {
   const rootFiles = files.filter((f) => (0, import_node_path6.dirname)(f.absPath) === absDir);
   const config = rootFiles.filter((f) => isConfigFile(baseName(f.path))).sort(byName);
   const vars = rootFiles.filter((f) => !isConfigFile(baseName(f.path))).sort(byName);
-  const parsedConfig = await parseAll(config);
-  const parsedVars = await parseAll(vars);
+  const readable = [];
+  for (const f of vars) {
+    const why = f.opaque ?? await parseCached(f).then(() => void 0, () => opaqueVars(f));
+    if (why) model.opaqueVarFiles.push({ file: f.path, why, autoLoaded: isAutoVars(baseName(f.path)) });
+    else readable.push(f);
+  }
+  let parsedConfig = [];
+  let parsedVars = [];
+  const failures = [];
+  for (const [group, set] of [[config, (p) => parsedConfig = p], [readable, (p) => parsedVars = p]]) {
+    try {
+      set(await parseAll(group));
+    } catch (e) {
+      if (e instanceof ParseErrors) failures.push(...e.errors);
+      else if (e instanceof ParseError) failures.push(e);
+      else throw e;
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length) throw new ParseErrors(failures);
   for (const f of parsedVars) rejectBlocks(f);
   for (const f of [...parsedConfig, ...parsedVars]) model.addParsed(f);
   const assignments = /* @__PURE__ */ new Map();
@@ -9664,8 +9694,26 @@ function rejectBlocks(file) {
 }
 async function parseAll(files) {
   const out = [];
-  for (const f of files) out.push(await parseCached(f));
+  const failed = [];
+  for (const f of files) {
+    try {
+      out.push(await parseCached(f));
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      failed.push(withSyntaxHint(e, f.text));
+    }
+  }
+  if (failed.length === 1) throw failed[0];
+  if (failed.length) throw new ParseErrors(failed);
   return out;
+}
+function withSyntaxHint(e, text2) {
+  const hint = /^\s*terragrunt\s*=\s*\{/m.test(text2) ? "Terragrunt 0.x configuration (a `terragrunt = { ... }` block in HCL1 syntax): iac-guard reads HCL2; move it to terragrunt.hcl (Terragrunt 0.19+)" : /required_version\s*=\s*"[^"]*\b0\.(?:[0-9]|1[01])\b/.test(text2) ? "Terraform 0.11 / HCL1 syntax (required_version names 0.11 or older): iac-guard reads HCL2 (Terraform 0.12+); upgrade it with `terraform 0.12upgrade`" : void 0;
+  return hint ? new ParseError(e.file, `${hint}. ${e.message}`, e.line, e.column) : e;
+}
+function opaqueVars(f) {
+  if (f.opaque) return f.opaque;
+  return /\{\{[^\n]*?\}\}|\{%[^\n]*?%\}/.test(f.text) ? "a template (`{{ }}` / `{% %}`), rendered by another tool before terraform runs" : void 0;
 }
 function initModules(rootDir, reader) {
   const text2 = reader.readFile((0, import_node_path6.join)(rootDir, ".terraform", "modules", "modules.json"));
@@ -10257,6 +10305,10 @@ var init_terraform = __esm({
         if (known !== void 0) return known;
         const decl = this.variables.get(name);
         if (!decl) return UNKNOWN;
+        if (!this.call && !this.rootAssignments.has(name) && this.model.opaqueVarFiles.some((f) => f.autoLoaded)) {
+          this.variableValues.set(name, UNKNOWN);
+          return UNKNOWN;
+        }
         const a = decl.assignment;
         let v = UNKNOWN;
         const type = decl.block.attr("type")?.source.replace(/\s+/g, "");
@@ -10319,6 +10371,8 @@ var init_terraform = __esm({
       instances = [];
       /** tfvars attributes that set root variables (terraform.tfvars, *.auto.tfvars, --var-file). */
       assignments = [];
+      /** Variables files of the root that are encrypted or templates: their values are unknown. */
+      opaqueVarFiles = [];
       parsedFiles = [];
       auxFiles = /* @__PURE__ */ new Map();
       /** Resource and module call blocks by address; each turned into a Location when first asked for. */
@@ -14575,6 +14629,9 @@ function runHandler(a, model, settings, out) {
   } catch (e) {
     fail(e);
   }
+}
+function toFileErrors(e, fallbackFile) {
+  return e instanceof ParseErrors ? e.errors.map((x) => toFileError(x, fallbackFile)) : [toFileError(e, fallbackFile)];
 }
 function toFileError(e, fallbackFile) {
   if (e instanceof ParseError) {
@@ -19697,14 +19754,15 @@ var FIX = {
 };
 var messages17 = {
   terraform: "`{{call}}` names `{{path}}`, which was not read: {{why}}. What the configuration does with its contents (a startup script, a policy) is not checked. {{fix}}",
-  compose: "{{where}} names `{{path}}`, which was not read: {{why}}. What it holds (environment variables, a certificate) is not checked. {{fix}}"
+  compose: "{{where}} names `{{path}}`, which was not read: {{why}}. What it holds (environment variables, a certificate) is not checked. {{fix}}",
+  varsOpaque: "`{{file}}` is {{why}}, so the values it sets are not known: {{effect}}. {{fix}}"
 };
 var rule_default26 = defineRule({
   id: "file-not-read",
   severity: "warning",
   category: "coverage",
   docs: {
-    summary: "Files named by `file()`, `templatefile()`, Compose `env_file` or secrets that iac-guard did not read: outside the scanned tree, not a regular file, or over the size limit.",
+    summary: "Files named by `file()`, `templatefile()`, Compose `env_file` or secrets that iac-guard did not read (outside the scanned tree, not a regular file, or over the size limit), and variables files it cannot read (encrypted with git-crypt, or templates).",
     why: "iac-guard never reads files outside the repository it scans (a pull request could otherwise make it print `/etc/passwd` or CI secrets from `/proc/self/environ` into a report), nor named pipes and devices (which hang or never end). What such a file holds is then not checked, and a clean result must not hide that.",
     fix: "Keep the file inside the repository and scan from the repository root, or point the reference at a regular file.",
     allow: "Add `# iac-guard-ignore file-not-read: <reason>` above the line, or turn the rule off in `.iac-guard.yml`."
@@ -19712,6 +19770,12 @@ var rule_default26 = defineRule({
   messages: messages17,
   check: {
     terraform(model, ctx) {
+      for (const v of model.opaqueVarFiles) {
+        const effect = v.autoLoaded ? "every variable of this root that nothing else sets counts as unknown, so findings that depend on them can only say what may happen" : "terraform reads it only with -var-file, and the values it would pass are not checked";
+        const fix = /git-crypt/.test(v.why) ? "Scan after `git-crypt unlock` (in CI, with the key), or give the values with --var-file." : "Render it first and pass the result with --var-file.";
+        const at2 = { file: v.file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
+        ctx.report({ messageId: "varsOpaque", at: at2, data: { file: v.file, why: v.why, effect, fix } });
+      }
       for (const unread of model.unreadFiles()) {
         ctx.report({ messageId: "terraform", at: unread.at, data: { call: unread.call, path: unread.path, why: unread.why.error, fix: FIX[unread.why.refused] } });
       }
@@ -21196,7 +21260,7 @@ async function checkGroup(group, active, load, settings) {
     });
     return { files, inlineSuppressions: model.inlineSuppressions, byRule };
   } catch (e) {
-    return { files: [], inlineSuppressions: [], loadError: toFileError(e, group.files[0]?.path ?? "?"), byRule: {} };
+    return { files: [], inlineSuppressions: [], loadErrors: toFileErrors(e, group.files[0]?.path ?? "?"), byRule: {} };
   }
 }
 function checkTerraformAhead(req) {
@@ -21266,7 +21330,7 @@ function startWorker(entry2, job, onDone) {
   const failAll = (why) => {
     for (const g of job.groups) {
       const file = g.files[0]?.path ?? "?";
-      settle.get(g.index)?.({ files: [], inlineSuppressions: [], loadError: { file, message: `internal error while checking this folder: worker thread ${why}` }, byRule: {} });
+      settle.get(g.index)?.({ files: [], inlineSuppressions: [], loadErrors: [{ file, message: `internal error while checking this folder: worker thread ${why}` }], byRule: {} });
     }
     settle.clear();
   };
@@ -21968,6 +22032,10 @@ async function run(opts) {
       if (d.explicit || isInputName(d.absPath) || !/not valid UTF-8|NUL bytes/.test(out.error.message)) errors.push(out.error);
       return;
     }
+    if (out.file?.opaque && !/\.tfvars(\.json)?$/i.test(d.path)) {
+      errors.push({ file: d.path, message: `${out.file.opaque}: its contents cannot be checked; scan after \`git-crypt unlock\`` });
+      return;
+    }
     if (out.bytes) {
       if (!d.explicit && !/plan/i.test(d.path)) return;
       try {
@@ -22023,7 +22091,7 @@ async function run(opts) {
       const checked = ahead?.get(i);
       if (checked) {
         const outcome = await checked;
-        if (outcome.loadError) errors.push(outcome.loadError);
+        if (outcome.loadErrors?.length) errors.push(...outcome.loadErrors);
         else {
           const model = new CheckedGroup(outcome);
           models.push(model);
@@ -22038,7 +22106,7 @@ async function run(opts) {
         models.push(model);
         files.push(...model.files);
       } catch (e) {
-        errors.push(toFileError(e, group.files[0]?.path ?? "?"));
+        errors.push(...toFileErrors(e, group.files[0]?.path ?? "?"));
       }
     }
   }

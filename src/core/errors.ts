@@ -1,6 +1,14 @@
 // Errors that are the user's input, not our bug: they print as one line and exit 2, no stack.
 
 /** A file that could not be read or understood. */
+/** Several files of one input that could not be understood: each is reported, not only the first. */
+export class ParseErrors extends Error {
+  constructor(readonly errors: ParseError[]) {
+    super(errors.map((e) => e.toString()).join('\n'));
+    this.name = 'ParseErrors';
+  }
+}
+
 export class ParseError extends Error {
   constructor(
     readonly file: string,

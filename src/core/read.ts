@@ -160,12 +160,18 @@ function readAtMost(path: string, limit: number): Buffer | undefined {
   }
 }
 
+const GIT_CRYPT_HEADER = Buffer.from('\u0000GITCRYPT\u0000', 'latin1');
+
 export function decode(d: { path: string; absPath: string }, bytes: Buffer): ReadOutcome {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     return { error: { file: d.path, message: 'file is UTF-16; save it as UTF-8' } };
   }
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
     return { bytes }; // a zip: a binary Terraform plan is one
+  }
+  // git-crypt's header: the file is in the repository, its contents only with the key.
+  if (bytes.length >= 10 && bytes.subarray(0, 10).equals(GIT_CRYPT_HEADER)) {
+    return { file: { path: d.path, absPath: d.absPath, text: '', opaque: 'encrypted with git-crypt' } };
   }
   let text: string;
   try {

@@ -12,6 +12,12 @@ export interface SourceFile {
    * only its head (enough to claim it), and the plan adapter streams the file from `absPath`.
    */
   large?: { size: number };
+  /**
+   * Set when the file is there but its contents cannot be read as what they are (encrypted with
+   * git-crypt): `text` is empty and this says why. Adapters that can do without it (a .tfvars) go
+   * on with its values unknown; others report it as not understood.
+   */
+  opaque?: string;
 }
 
 /** `# iac-guard-ignore <rule>: <reason> [until YYYY-MM-DD]`, found by a parser in a comment. */

@@ -1,7 +1,7 @@
 // Running one rule on one model, the same way in the main thread and in worker threads
 // (parallel.ts), so a finding or a rule failure looks the same wherever the rule ran.
 import type { RuleSetting } from './config.js';
-import { ParseError } from '../core/errors.js';
+import { ParseError, ParseErrors } from '../core/errors.js';
 import type { BaseModel } from '../core/source.js';
 import { formatMessage, type AnyRule, type RuleContext } from '../rule-api/rule.js';
 import type { FileError, Finding, InputKind, Severity } from '../core/types.js';
@@ -80,6 +80,11 @@ function runHandler(a: ActiveRule, model: BaseModel & { kind: InputKind }, setti
   } catch (e) {
     fail(e);
   }
+}
+
+/** Every file an error names, as reported errors (one per file for several broken files of one folder). */
+export function toFileErrors(e: unknown, fallbackFile: string): FileError[] {
+  return e instanceof ParseErrors ? e.errors.map((x) => toFileError(x, fallbackFile)) : [toFileError(e, fallbackFile)];
 }
 
 export function toFileError(e: unknown, fallbackFile: string): FileError {

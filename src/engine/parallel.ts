@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { checkModel, toFileError, type ActiveRule, type CheckSettings, type RuleOutput } from './check.js';
+import { checkModel, toFileErrors, type ActiveRule, type CheckSettings, type RuleOutput } from './check.js';
 import type { Config } from './config.js';
 import { UsageError } from '../core/errors.js';
 import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile } from '../core/source.js';
@@ -44,7 +44,7 @@ export interface GroupOutcome {
   files: string[];
   inlineSuppressions: InlineSuppression[];
   /** Set when the group could not be loaded; then nothing was checked. */
-  loadError?: FileError;
+  loadErrors?: FileError[];
   /** Findings and failures by index in the active rule list; rules with neither are absent. */
   byRule: Record<number, RuleOutput>;
 }
@@ -93,7 +93,7 @@ export async function checkGroup(group: InputGroup, active: ActiveRule[], load: 
     // Read after the rules: a script a rule read through file() brings its own comments.
     return { files, inlineSuppressions: model.inlineSuppressions, byRule };
   } catch (e) {
-    return { files: [], inlineSuppressions: [], loadError: toFileError(e, group.files[0]?.path ?? '?'), byRule: {} };
+    return { files: [], inlineSuppressions: [], loadErrors: toFileErrors(e, group.files[0]?.path ?? '?'), byRule: {} };
   }
 }
 
@@ -204,7 +204,7 @@ function startWorker(entry: string, job: WorkerJob, onDone: () => void): Map<num
   const failAll = (why: string) => {
     for (const g of job.groups) {
       const file = g.files[0]?.path ?? '?';
-      settle.get(g.index)?.({ files: [], inlineSuppressions: [], loadError: { file, message: `internal error while checking this folder: worker thread ${why}` }, byRule: {} });
+      settle.get(g.index)?.({ files: [], inlineSuppressions: [], loadErrors: [{ file, message: `internal error while checking this folder: worker thread ${why}` }], byRule: {} });
     }
     settle.clear();
   };

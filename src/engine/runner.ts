@@ -9,7 +9,7 @@ import type { Selection } from './select.js';
 import type { InputGroup, LoadOptions, SourceFile, BaseModel } from '../core/source.js';
 import type { InputAdapter } from '../model/adapter.js';
 import type { AnyRule, OptionSpec } from '../rule-api/rule.js';
-import { checkModel, errMessage, ruleContext, toFileError, type ActiveRule, type CheckSettings } from './check.js';
+import { checkModel, errMessage, ruleContext, toFileError, toFileErrors, type ActiveRule, type CheckSettings } from './check.js';
 import { CheckedGroup, checkTerraformAhead, withoutTerraform } from './parallel.js';
 import { applySuppressions } from './suppressions.js';
 import { relaxDevFindings } from './dev-files.js';
@@ -152,6 +152,11 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       if (d.explicit || isInputName(d.absPath) || !/not valid UTF-8|NUL bytes/.test(out.error.message)) errors.push(out.error);
       return;
     }
+    // An encrypted .tfvars only hides values (the Terraform model knows it); any other file hides what is checked.
+    if (out.file?.opaque && !/\.tfvars(\.json)?$/i.test(d.path)) {
+      errors.push({ file: d.path, message: `${out.file.opaque}: its contents cannot be checked; scan after \`git-crypt unlock\`` });
+      return;
+    }
     if (out.bytes) {
       if (!d.explicit && !/plan/i.test(d.path)) return;
       try {
@@ -218,7 +223,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       const checked = ahead?.get(i);
       if (checked) {
         const outcome = await checked;
-        if (outcome.loadError) errors.push(outcome.loadError);
+        if (outcome.loadErrors?.length) errors.push(...outcome.loadErrors);
         else {
           const model = new CheckedGroup(outcome);
           models.push(model);
@@ -234,7 +239,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
         models.push(model);
         files.push(...model.files);
       } catch (e) {
-        errors.push(toFileError(e, group.files[0]?.path ?? '?'));
+        errors.push(...toFileErrors(e, group.files[0]?.path ?? '?'));
       }
     }
   }

@@ -1,7 +1,7 @@
 // The worker-thread side of parallel.ts: started from the same CLI entry file as the main
 // thread (src/bin.ts dispatches here), it rebuilds the run's rules, checks its groups in order
 // and posts one outcome per group. Anything that goes wrong comes back as a file error.
-import { toFileError, type ActiveRule, type CheckSettings } from './check.js';
+import { toFileErrors, type ActiveRule, type CheckSettings } from './check.js';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { checkGroup, WORKER_ARG, WORKER_MARK, type GroupOutcome, type WorkerJob } from './parallel.js';
 import { rulesFor } from './plugins.js';
@@ -35,7 +35,7 @@ export async function runWorker(): Promise<void> {
       post(g.index, outcome);
     } catch (e) {
       // A finding that cannot cross threads (structured clone) must not vanish.
-      post(g.index, { files: outcome.files, inlineSuppressions: [], loadError: toFileError(e, g.files[0]?.path ?? '?'), byRule: {} });
+      post(g.index, { files: outcome.files, inlineSuppressions: [], loadErrors: toFileErrors(e, g.files[0]?.path ?? '?'), byRule: {} });
     }
   }
 }

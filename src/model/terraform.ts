@@ -5,7 +5,7 @@
 // paths through a TerraformReader, which tests and `iac-guard diff` can replace.
 import { readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { ParseError } from '../core/errors.js';
+import { ParseError, ParseErrors } from '../core/errors.js';
 import type { BaseModel, InlineSuppression, InputGroup, LoadOptions, SourceFile } from '../core/source.js';
 import type { InputAdapter } from './adapter.js';
 import { hclSuppressions, scriptSuppressions } from './terraform-suppressions.js';
@@ -655,6 +655,11 @@ export class ModuleInstance implements EvalScope {
     if (known !== undefined) return known;
     const decl = this.variables.get(name);
     if (!decl) return UNKNOWN;
+    // An encrypted or templated terraform.tfvars may set any root variable: not the default, unknown.
+    if (!this.call && !this.rootAssignments.has(name) && this.model.opaqueVarFiles.some((f) => f.autoLoaded)) {
+      this.variableValues.set(name, UNKNOWN);
+      return UNKNOWN;
+    }
     const a = decl.assignment;
     let v: Value = UNKNOWN;
     const type = decl.block.attr('type')?.source.replace(/\s+/g, '');
@@ -731,6 +736,8 @@ export class TerraformModule implements BaseModel {
   readonly instances: ModuleInstance[] = [];
   /** tfvars attributes that set root variables (terraform.tfvars, *.auto.tfvars, --var-file). */
   readonly assignments: Attribute[] = [];
+  /** Variables files of the root that are encrypted or templates: their values are unknown. */
+  readonly opaqueVarFiles: { file: string; why: string; autoLoaded: boolean }[] = [];
   private readonly parsedFiles: HclFile[] = [];
   private readonly auxFiles = new Map<string, { path: string; text: string } | undefined>();
   /** Resource and module call blocks by address; each turned into a Location when first asked for. */
@@ -1108,8 +1115,28 @@ export async function loadModuleFromFiles(files: SourceFile[], options: Terrafor
   const config = rootFiles.filter((f) => isConfigFile(baseName(f.path))).sort(byName);
   const vars = rootFiles.filter((f) => !isConfigFile(baseName(f.path))).sort(byName);
 
-  const parsedConfig = await parseAll(config);
-  const parsedVars = await parseAll(vars);
+  // A variables file that is encrypted, or a template, is not HCL: its values are unknown, and the
+  // rest of the folder is still checked. Its name is on the model for the warning.
+  const readable: SourceFile[] = [];
+  for (const f of vars) {
+    const why = f.opaque ?? (await parseCached(f).then(() => undefined, () => opaqueVars(f)));
+    if (why) model.opaqueVarFiles.push({ file: f.path, why, autoLoaded: isAutoVars(baseName(f.path)) });
+    else readable.push(f);
+  }
+  let parsedConfig: HclFile[] = [];
+  let parsedVars: HclFile[] = [];
+  const failures: ParseError[] = [];
+  for (const [group, set] of [[config, (p: HclFile[]) => (parsedConfig = p)], [readable, (p: HclFile[]) => (parsedVars = p)]] as const) {
+    try {
+      set(await parseAll(group));
+    } catch (e) {
+      if (e instanceof ParseErrors) failures.push(...e.errors);
+      else if (e instanceof ParseError) failures.push(e);
+      else throw e;
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length) throw new ParseErrors(failures);
   for (const f of parsedVars) rejectBlocks(f);
   for (const f of [...parsedConfig, ...parsedVars]) model.addParsed(f);
 
@@ -1158,10 +1185,40 @@ function rejectBlocks(file: HclFile): void {
 
 const byName = (a: { path: string }, b: { path: string }) => (baseName(a.path) < baseName(b.path) ? -1 : baseName(a.path) > baseName(b.path) ? 1 : 0);
 
+/** Every file parsed; every one that fails is reported (not only the first), with what it looks like. */
 async function parseAll(files: SourceFile[]): Promise<HclFile[]> {
   const out: HclFile[] = [];
-  for (const f of files) out.push(await parseCached(f));
+  const failed: ParseError[] = [];
+  for (const f of files) {
+    try {
+      out.push(await parseCached(f));
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      failed.push(withSyntaxHint(e, f.text));
+    }
+  }
+  if (failed.length === 1) throw failed[0];
+  if (failed.length) throw new ParseErrors(failed);
   return out;
+}
+
+/** Says what a file that does not parse as HCL2 is, when it shows: Terragrunt 0.x, Terraform 0.11. */
+function withSyntaxHint(e: ParseError, text: string): ParseError {
+  const hint = /^\s*terragrunt\s*=\s*\{/m.test(text)
+    ? 'Terragrunt 0.x configuration (a `terragrunt = { ... }` block in HCL1 syntax): iac-guard reads HCL2; move it to terragrunt.hcl (Terragrunt 0.19+)'
+    : /required_version\s*=\s*"[^"]*\b0\.(?:[0-9]|1[01])\b/.test(text)
+      ? 'Terraform 0.11 / HCL1 syntax (required_version names 0.11 or older): iac-guard reads HCL2 (Terraform 0.12+); upgrade it with `terraform 0.12upgrade`'
+      : undefined;
+  return hint ? new ParseError(e.file, `${hint}. ${e.message}`, e.line, e.column) : e;
+}
+
+/**
+ * Why a variables file cannot be read as HCL but is still a variables file, or undefined:
+ * encrypted (git-crypt) or a template that a tool renders before terraform runs.
+ */
+function opaqueVars(f: SourceFile): string | undefined {
+  if (f.opaque) return f.opaque;
+  return /\{\{[^\n]*?\}\}|\{%[^\n]*?%\}/.test(f.text) ? 'a template (`{{ }}` / `{% %}`), rendered by another tool before terraform runs' : undefined;
 }
 
 /**
