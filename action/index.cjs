@@ -9935,13 +9935,16 @@ var init_terraform = __esm({
       /**
        * Where the value is decided when this attribute only passes a variable along (`x = var.y`):
        * the module call argument that sets it (or the tfvars line, for a root), following further
-       * `var.` hops up the callers. The attribute itself when it holds its own value, or when the
-       * variable keeps its default or comes from --var / TF_VAR_.
+       * `var.` hops up the callers, down to a root variable's default when nothing sets it. The
+       * attribute itself when it holds its own value, when a module keeps its own default, or when
+       * the value comes from --var / TF_VAR_.
        */
       decidingAttribute(hops = 32) {
         const name = bareVariable(this.expr);
         if (!name || hops === 0 || !this.instance?.variables.has(name)) return this;
-        return this.instance.assignmentOf(name)?.attribute?.decidingAttribute(hops - 1) ?? this;
+        const assignment = this.instance.variables.get(name).assignment;
+        if (assignment?.origin === "default" && this.instance.call) return this;
+        return assignment?.attribute?.decidingAttribute(hops - 1) ?? this;
       }
       /** What the value is without running Terraform; UNKNOWN when it depends on anything else. */
       value() {
@@ -20711,10 +20714,12 @@ function googleFirewall(r) {
   const ranges = r.attr("source_ranges");
   let world;
   let at2;
+  let source2;
   if (ranges) {
     world = worldIn(ranges);
     if (!world.length) return [];
     at2 = ranges.location;
+    source2 = ranges;
   } else if (!r.has("source_tags") && !r.has("source_service_accounts")) {
     world = ["no source given, so 0.0.0.0/0"];
     at2 = r.location;
@@ -20730,7 +20735,7 @@ function googleFirewall(r) {
     if (!p) return [{ world, at: at2, attribute: "source_ranges", ports: void 0, protocol: "" }];
     ports.push(...p);
   }
-  return [{ world, at: at2, attribute: "source_ranges", ports, protocol: "" }];
+  return [{ world, at: at2, ...source2 ? { source: source2 } : {}, attribute: "source_ranges", ports, protocol: "" }];
 }
 function awsInline(block) {
   const v4 = block.attr("cidr_blocks");
@@ -20739,7 +20744,7 @@ function awsInline(block) {
   if (!world.length) return [];
   const src = worldIn(v4).length ? v4 : v6;
   const { ports, protocol } = awsPorts2(block, "protocol");
-  return [{ world, at: src.location, attribute: src.name, ports, protocol }];
+  return [{ world, at: src.location, source: src, attribute: src.name, ports, protocol }];
 }
 function awsIngressRule(r) {
   const v4 = r.attr("cidr_ipv4");
@@ -20747,7 +20752,7 @@ function awsIngressRule(r) {
   const src = worldIn(v4).length ? v4 : worldIn(v6).length ? v6 : void 0;
   if (!src) return [];
   const { ports, protocol } = awsPorts2(r, "ip_protocol");
-  return [{ world: worldIn(src), at: src.location, attribute: src.name, ports, protocol }];
+  return [{ world: worldIn(src), at: src.location, source: src, attribute: src.name, ports, protocol }];
 }
 function azureRule2(body2) {
   if (lower(body2.attr("direction")?.value()) !== "inbound" || lower(body2.attr("access")?.value()) !== "allow") return [];
@@ -20758,7 +20763,7 @@ function azureRule2(body2) {
   const protocol = lower(body2.attr("protocol")?.value()) ?? "";
   if (PORTLESS.has(protocol)) return [];
   const ports = portSpecs([body2.attr("destination_port_range"), body2.attr("destination_port_ranges")], false);
-  return [{ world: worldIn(src), at: src.location, attribute: src.name, ports, protocol: ALL_PROTOCOLS.has(protocol) ? "" : protocol }];
+  return [{ world: worldIn(src), at: src.location, source: src, attribute: src.name, ports, protocol: ALL_PROTOCOLS.has(protocol) ? "" : protocol }];
 }
 function inboundRules(r) {
   switch (r.resourceType) {
@@ -20780,7 +20785,7 @@ function inboundRules(r) {
         const world = worldIn(src);
         const protocol = lower(b.attr("protocol")?.value()) ?? "";
         if (!world.length || PORTLESS.has(protocol)) return [];
-        return [{ world, at: src.location, attribute: "source_addresses", ports: portSpecs([b.attr("port_range")], true), protocol }];
+        return [{ world, at: src.location, source: src, attribute: "source_addresses", ports: portSpecs([b.attr("port_range")], true), protocol }];
       });
     case "hcloud_firewall":
       return r.blocks("rule").flatMap((b) => {
@@ -20791,7 +20796,7 @@ function inboundRules(r) {
         if (!world.length || PORTLESS.has(protocol)) return [];
         const port = lower(b.attr("port")?.value());
         const ports = port === "any" ? [ALL_PORTS2] : portSpecs([b.attr("port")], true);
-        return [{ world, at: src.location, attribute: "source_ips", ports, protocol }];
+        return [{ world, at: src.location, source: src, attribute: "source_ips", ports, protocol }];
       });
     case "openstack_networking_secgroup_rule_v2": {
       if (lower(r.attr("direction")?.value()) === "egress") return [];
@@ -20804,7 +20809,7 @@ function inboundRules(r) {
       const max = r.attr("port_range_max")?.value() ?? min;
       const noPorts = !r.has("port_range_min") && !r.has("port_range_max");
       const ports = noPorts ? [ALL_PORTS2] : typeof min === "number" && typeof max === "number" ? [[min, max]] : void 0;
-      return [{ world, at: src.location, attribute: "remote_ip_prefix", ports, protocol }];
+      return [{ world, at: src.location, source: src, attribute: "remote_ip_prefix", ports, protocol }];
     }
     default:
       return [];
@@ -20861,24 +20866,24 @@ var rule_default33 = defineRule({
           const source2 = [...new Set(rule.world)].join(", ");
           const base = { address: r.address, source: source2, attribute: rule.attribute };
           if (rule.ports === void 0) {
-            ctx.report({ messageId: "portsUnknown", data: base, at: rule.at, resource: r.address });
+            ctx.report({ messageId: "portsUnknown", data: base, ...rule.source ? findingPlace(rule.source) : { at: rule.at }, resource: r.address });
             continue;
           }
           if (!rule.ports.length) continue;
           if (coversAllPorts(rule.ports)) {
-            ctx.report({ messageId: "allPorts", data: { ...base, protocol: rule.protocol ? `${rule.protocol.toUpperCase()} ` : "" }, at: rule.at, resource: r.address });
+            ctx.report({ messageId: "allPorts", data: { ...base, protocol: rule.protocol ? `${rule.protocol.toUpperCase()} ` : "" }, ...rule.source ? findingPlace(rule.source) : { at: rule.at }, resource: r.address });
             continue;
           }
           const exposed = sensitivePortsIn(rule.ports);
           if (!exposed.length) {
             const other = nonWebRanges(rule.ports);
             const named2 = other.length ? adminServiceNamed(namesOf2(r)) : void 0;
-            if (named2) ctx.report({ messageId: "adminService", data: { ...base, ...named2, ports: portsText(other) }, at: rule.at, resource: r.address });
+            if (named2) ctx.report({ messageId: "adminService", data: { ...base, ...named2, ports: portsText(other) }, ...rule.source ? findingPlace(rule.source) : { at: rule.at }, resource: r.address });
             continue;
           }
           const named = exposed.slice(0, MAX_LISTED).map((p) => `port ${p.port} (${p.what})`);
           const more = exposed.length > MAX_LISTED ? ` and ${exposed.length - MAX_LISTED} more sensitive ports` : "";
-          ctx.report({ messageId: "sensitivePorts", data: { ...base, ports: `${named.join(", ")}${more}` }, at: rule.at, resource: r.address });
+          ctx.report({ messageId: "sensitivePorts", data: { ...base, ports: `${named.join(", ")}${more}` }, ...rule.source ? findingPlace(rule.source) : { at: rule.at }, resource: r.address });
         }
       }
     }

@@ -263,7 +263,9 @@ describe('a .tf file named alone (as pre-commit passes a staged file)', () => {
     writeFileSync(join(d, 'main.tf'), 'resource "google_compute_firewall" "ssh" {\n  name          = "ssh"\n  network       = "default"\n  source_ranges = var.ranges\n  allow {\n    protocol = "tcp"\n    ports    = ["22"]\n  }\n}\n');
     const r = cli([join(d, 'vars.tf'), '--format', 'json']);
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { findings: { ruleId: string; file: string; line: number }[] };
-    expect(report.findings.map((f) => [f.ruleId, f.file.endsWith('main.tf'), f.line])).toEqual([['tf-firewall-open', true, 4]]);
+    const report = JSON.parse(r.stdout) as { findings: { ruleId: string; file: string; line: number; related?: { file?: string; line?: number }[] }[] };
+    // On the default that decides it (the line the change touched), with the firewall's line related.
+    expect(report.findings.map((f) => [f.ruleId, f.file.endsWith('vars.tf'), f.line])).toEqual([['tf-firewall-open', true, 2]]);
+    expect(report.findings[0]!.related).toEqual([expect.objectContaining({ line: 4 })]);
   });
 });

@@ -93,6 +93,9 @@ const PROD_VALUES = (tag: string, networkPolicy: string) => `replicaCount: 3\nim
 
 const VARIABLES = 'variable "infra_region" {\n  type    = string\n  default = "us-central1"\n}\n';
 
+const FIREWALL = 'resource "google_compute_firewall" "ssh" {\n  name          = "ssh"\n  network       = "default"\n  source_ranges = var.admin_ranges\n  allow {\n    protocol = "tcp"\n    ports    = ["22"]\n  }\n}\n';
+const ADMIN_RANGES = (range: string) => `variable "admin_ranges" {\n  type    = list(string)\n  default = ["${range}"]\n}\n`;
+
 function commit(dir: string, message: string): { code: number; output: string } {
   const r = spawnSync('git', ['commit', '-m', message], { cwd: dir, env: ENV, encoding: 'utf8', timeout: 300_000 });
   return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
@@ -100,7 +103,7 @@ function commit(dir: string, message: string): { code: number; output: string } 
 
 describe('pre-commit hooks from .pre-commit-hooks.yaml', () => {
   it.skipIf(!hasPreCommit)(
-    'pass harmless commits, refuse the key ring swap and a values file kept apart from its chart, with the findings',
+    'pass harmless commits, refuse the key ring swap, a values file kept apart from its chart and a variable default that opens a firewall, with the findings',
     () => {
       const hooks = hookRepository();
       const project = tempDir('iac-guard-pre-commit-project-');
@@ -115,6 +118,9 @@ describe('pre-commit hooks from .pre-commit-hooks.yaml', () => {
         'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\n',
         'charts/app/values.yaml': 'image:\n  repository: ghcr.io/acme/app\n  tag: 1.4.0\nnetworkPolicy:\n  enabled: true\n',
         'deploy/prod/values.yaml': PROD_VALUES('1.4.2', 'true'),
+        // A firewall whose ranges come from a variable default in another file of the module.
+        'net/main.tf': FIREWALL,
+        'net/variables.tf': ADMIN_RANGES('10.8.0.0/16'),
       });
       git(project, 'add', '-A');
       git(project, 'commit', '-q', '--no-verify', '-m', 'before the hooks');
@@ -160,6 +166,17 @@ describe('pre-commit hooks from .pre-commit-hooks.yaml', () => {
       expect(loose.output).toContain('warning  helm-exposure  deploy/prod/values.yaml:5:3  networkPolicy.enabled');
       expect(loose.output).toContain('0 files not understood');
       expect(loose.output).not.toContain('Files not understood');
+      expect(git(project, 'rev-parse', 'HEAD')).toBe(afterBump);
+      git(project, 'reset', '-q');
+      git(project, 'checkout', '--', 'deploy/prod/values.yaml');
+
+      // Only variables.tf is staged; the hook checks its whole module, and the finding is on the default.
+      write(project, { 'net/variables.tf': ADMIN_RANGES('0.0.0.0/0') });
+      git(project, 'add', 'net/variables.tf');
+      const opened = commit(project, 'let admins in from anywhere');
+      expect(opened.code).not.toBe(0);
+      expect(opened.output).toMatch(/^iac-guard\.+Failed$/m);
+      expect(opened.output).toContain('error    tf-firewall-open  net/variables.tf:3:3  google_compute_firewall.ssh');
       expect(git(project, 'rev-parse', 'HEAD')).toBe(afterBump);
     },
     600_000,

@@ -185,13 +185,17 @@ export class Attribute {
   /**
    * Where the value is decided when this attribute only passes a variable along (`x = var.y`):
    * the module call argument that sets it (or the tfvars line, for a root), following further
-   * `var.` hops up the callers. The attribute itself when it holds its own value, or when the
-   * variable keeps its default or comes from --var / TF_VAR_.
+   * `var.` hops up the callers, down to a root variable's default when nothing sets it. The
+   * attribute itself when it holds its own value, when a module keeps its own default, or when
+   * the value comes from --var / TF_VAR_.
    */
   decidingAttribute(hops = 32): Attribute {
     const name = bareVariable(this.expr);
     if (!name || hops === 0 || !this.instance?.variables.has(name)) return this;
-    return this.instance.assignmentOf(name)?.attribute?.decidingAttribute(hops - 1) ?? this;
+    const assignment = this.instance.variables.get(name)!.assignment;
+    // A module's own default is the module author's; the caller decides by passing the argument.
+    if (assignment?.origin === 'default' && this.instance.call) return this;
+    return assignment?.attribute?.decidingAttribute(hops - 1) ?? this;
   }
 
   /** What the value is without running Terraform; UNKNOWN when it depends on anything else. */

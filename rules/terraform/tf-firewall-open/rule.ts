@@ -10,7 +10,7 @@ import {
   nonWebRanges,
   type PortRange,
 } from '../../../src/knowledge/terraform-ports.js';
-import { isUnknown, type Attribute, type Body, type Resource, type Value } from '../../../src/model/terraform.js';
+import { findingPlace, isUnknown, type Attribute, type Body, type Resource, type Value } from '../../../src/model/terraform.js';
 
 const messages = {
   allPorts:
@@ -31,6 +31,8 @@ interface Inbound {
   world: string[];
   /** Where the sources are written (the block when the source is implicit). */
   at: Location;
+  /** The attribute holding the sources: a finding goes where its value is decided. */
+  source?: Attribute;
   attribute: string;
   /** undefined: cannot be known. */
   ports: PortRange[] | undefined;
@@ -89,10 +91,12 @@ function googleFirewall(r: Resource): Inbound[] {
   const ranges = r.attr('source_ranges');
   let world: string[];
   let at: Location;
+  let source: Attribute | undefined;
   if (ranges) {
     world = worldIn(ranges);
     if (!world.length) return []; // before the location: most firewalls are not open to the world
     at = ranges.location;
+    source = ranges;
   } else if (!r.has('source_tags') && !r.has('source_service_accounts')) {
     world = ['no source given, so 0.0.0.0/0'];
     at = r.location;
@@ -109,7 +113,7 @@ function googleFirewall(r: Resource): Inbound[] {
     if (!p) return [{ world, at, attribute: 'source_ranges', ports: undefined, protocol: '' }];
     ports.push(...p);
   }
-  return [{ world, at, attribute: 'source_ranges', ports, protocol: '' }];
+  return [{ world, at, ...(source ? { source } : {}), attribute: 'source_ranges', ports, protocol: '' }];
 }
 
 function awsInline(block: Body): Inbound[] {
@@ -119,7 +123,7 @@ function awsInline(block: Body): Inbound[] {
   if (!world.length) return [];
   const src = worldIn(v4).length ? v4! : v6!;
   const { ports, protocol } = awsPorts(block, 'protocol');
-  return [{ world, at: src.location, attribute: src.name, ports, protocol }];
+  return [{ world, at: src.location, source: src, attribute: src.name, ports, protocol }];
 }
 
 function awsIngressRule(r: Resource): Inbound[] {
@@ -128,7 +132,7 @@ function awsIngressRule(r: Resource): Inbound[] {
   const src = worldIn(v4).length ? v4 : worldIn(v6).length ? v6 : undefined;
   if (!src) return [];
   const { ports, protocol } = awsPorts(r, 'ip_protocol');
-  return [{ world: worldIn(src), at: src.location, attribute: src.name, ports, protocol }];
+  return [{ world: worldIn(src), at: src.location, source: src, attribute: src.name, ports, protocol }];
 }
 
 function azureRule(body: Body): Inbound[] {
@@ -140,7 +144,7 @@ function azureRule(body: Body): Inbound[] {
   const protocol = lower(body.attr('protocol')?.value()) ?? '';
   if (PORTLESS.has(protocol)) return [];
   const ports = portSpecs([body.attr('destination_port_range'), body.attr('destination_port_ranges')], false);
-  return [{ world: worldIn(src), at: src.location, attribute: src.name, ports, protocol: ALL_PROTOCOLS.has(protocol) ? '' : protocol }];
+  return [{ world: worldIn(src), at: src.location, source: src, attribute: src.name, ports, protocol: ALL_PROTOCOLS.has(protocol) ? '' : protocol }];
 }
 
 // A direction or type that is missing or not known until apply (`type = var.kind`) is read as
@@ -165,7 +169,7 @@ function inboundRules(r: Resource): Inbound[] {
         const world = worldIn(src);
         const protocol = lower(b.attr('protocol')?.value()) ?? '';
         if (!world.length || PORTLESS.has(protocol)) return [];
-        return [{ world, at: src!.location, attribute: 'source_addresses', ports: portSpecs([b.attr('port_range')], true), protocol }];
+        return [{ world, at: src!.location, source: src!, attribute: 'source_addresses', ports: portSpecs([b.attr('port_range')], true), protocol }];
       });
     case 'hcloud_firewall':
       return r.blocks('rule').flatMap((b) => {
@@ -176,7 +180,7 @@ function inboundRules(r: Resource): Inbound[] {
         if (!world.length || PORTLESS.has(protocol)) return [];
         const port = lower(b.attr('port')?.value());
         const ports = port === 'any' ? [ALL_PORTS] : portSpecs([b.attr('port')], true);
-        return [{ world, at: src!.location, attribute: 'source_ips', ports, protocol }];
+        return [{ world, at: src!.location, source: src!, attribute: 'source_ips', ports, protocol }];
       });
     case 'openstack_networking_secgroup_rule_v2': {
       if (lower(r.attr('direction')?.value()) === 'egress') return [];
@@ -189,7 +193,7 @@ function inboundRules(r: Resource): Inbound[] {
       const max = r.attr('port_range_max')?.value() ?? min;
       const noPorts = !r.has('port_range_min') && !r.has('port_range_max');
       const ports: PortRange[] | undefined = noPorts ? [ALL_PORTS] : typeof min === 'number' && typeof max === 'number' ? [[min, max]] : undefined;
-      return [{ world, at: src!.location, attribute: 'remote_ip_prefix', ports, protocol }];
+      return [{ world, at: src!.location, source: src!, attribute: 'remote_ip_prefix', ports, protocol }];
     }
     default:
       return [];
@@ -257,12 +261,12 @@ export default defineRule({
           const base = { address: r.address, source, attribute: rule.attribute };
           // Fail closed: open to the world on ports we cannot read is reported, not passed over.
           if (rule.ports === undefined) {
-            ctx.report({ messageId: 'portsUnknown', data: base, at: rule.at, resource: r.address });
+            ctx.report({ messageId: 'portsUnknown', data: base, ...(rule.source ? findingPlace(rule.source) : { at: rule.at }), resource: r.address });
             continue;
           }
           if (!rule.ports.length) continue;
           if (coversAllPorts(rule.ports)) {
-            ctx.report({ messageId: 'allPorts', data: { ...base, protocol: rule.protocol ? `${rule.protocol.toUpperCase()} ` : '' }, at: rule.at, resource: r.address });
+            ctx.report({ messageId: 'allPorts', data: { ...base, protocol: rule.protocol ? `${rule.protocol.toUpperCase()} ` : '' }, ...(rule.source ? findingPlace(rule.source) : { at: rule.at }), resource: r.address });
             continue;
           }
           const exposed = sensitivePortsIn(rule.ports);
@@ -270,12 +274,12 @@ export default defineRule({
             // A port with no fixed meaning is still an admin console when the firewall says it guards one.
             const other = nonWebRanges(rule.ports);
             const named = other.length ? adminServiceNamed(namesOf(r)) : undefined;
-            if (named) ctx.report({ messageId: 'adminService', data: { ...base, ...named, ports: portsText(other) }, at: rule.at, resource: r.address });
+            if (named) ctx.report({ messageId: 'adminService', data: { ...base, ...named, ports: portsText(other) }, ...(rule.source ? findingPlace(rule.source) : { at: rule.at }), resource: r.address });
             continue;
           }
           const named = exposed.slice(0, MAX_LISTED).map((p) => `port ${p.port} (${p.what})`);
           const more = exposed.length > MAX_LISTED ? ` and ${exposed.length - MAX_LISTED} more sensitive ports` : '';
-          ctx.report({ messageId: 'sensitivePorts', data: { ...base, ports: `${named.join(', ')}${more}` }, at: rule.at, resource: r.address });
+          ctx.report({ messageId: 'sensitivePorts', data: { ...base, ports: `${named.join(', ')}${more}` }, ...(rule.source ? findingPlace(rule.source) : { at: rule.at }), resource: r.address });
         }
       }
     },
