@@ -9422,6 +9422,7 @@ function terraformFileKind(path2) {
   if (p.endsWith(".tf.json")) return "tf.json";
   if (p.endsWith(".tfvars")) return "tfvars";
   if (p.endsWith(".tfvars.json")) return "tfvars.json";
+  if (p === "terragrunt.hcl" || p.endsWith("/terragrunt.hcl") || p.endsWith("\\terragrunt.hcl")) return "terragrunt";
   return void 0;
 }
 async function parseTerraformFile(file) {
@@ -9626,13 +9627,15 @@ function stripInstanceKeys(address) {
 }
 async function loadModuleFromFiles(files, options) {
   if (!files.length) throw new ParseError(options.cwd, "no Terraform files given");
+  const unit = files.find((f) => isTerragrunt(baseName(f.path)) && (0, import_node_path6.dirname)(f.absPath) === (0, import_node_path6.dirname)(files[0].absPath));
+  if (unit) return loadTerragruntUnit(unit, files, options);
   const reader = options.reader ?? diskReader;
   const absDir = (0, import_node_path6.dirname)(files[0].absPath);
   const model = new TerraformModule(absDir, absDir === (0, import_node_path6.resolve)(options.cwd) ? "." : displayPath(absDir, options.cwd), reader, options.cwd, options.roots);
   model.moduleSources = options.moduleSources ?? [];
   const rootFiles = files.filter((f) => (0, import_node_path6.dirname)(f.absPath) === absDir);
   const config = rootFiles.filter((f) => isConfigFile(baseName(f.path))).sort(byName);
-  const vars = rootFiles.filter((f) => !isConfigFile(baseName(f.path))).sort(byName);
+  const vars = rootFiles.filter((f) => isVarsFile(baseName(f.path))).sort(byName);
   const readable = [];
   for (const f of vars) {
     const why = f.opaque ?? await parseCached(f).then(() => void 0, () => opaqueVars(f));
@@ -9659,6 +9662,10 @@ async function loadModuleFromFiles(files, options) {
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (k.startsWith("TF_VAR_") && v !== void 0) assignments.set(k.slice(7), { raw: v, origin: "env" });
   }
+  for (const attribute2 of options.inputs ?? []) {
+    assignments.set(attribute2.name, { attribute: attribute2, origin: "terragrunt" });
+    model.assignments.push(attribute2);
+  }
   const setFrom = (file, origin) => {
     for (const a of file.body.attributes) {
       const attribute2 = Attribute.of(a, file, void 0);
@@ -9684,6 +9691,54 @@ async function loadModuleFromFiles(files, options) {
   const root = new ModuleInstance(model, await sources.get(absDir), "", void 0, void 0, assignments);
   model.root = root;
   await expand2(model, root, reader, options.cwd, sources, [absDir]);
+  return model;
+}
+async function loadTerragruntUnit(unit, files, options) {
+  const tg = await parseCached(unit);
+  const unitDir = (0, import_node_path6.dirname)(unit.absPath);
+  const reader = options.reader ?? diskReader;
+  const sourceAttr = tg.body.blocks.find((b) => b.type === "terraform")?.body.attributes.find((a) => a.name === "source");
+  const empty = async (unread) => {
+    const model2 = new TerraformModule(unitDir, unitDir === (0, import_node_path6.resolve)(options.cwd) ? "." : displayPath(unitDir, options.cwd), reader, options.cwd, options.roots);
+    model2.addParsed(tg);
+    model2.root = new ModuleInstance(model2, { dir: unitDir, files: [] }, "", void 0, void 0, /* @__PURE__ */ new Map());
+    model2.index(model2.root);
+    if (unread) model2.terragruntUnread = unread;
+    return model2;
+  };
+  if (!sourceAttr) return empty();
+  const attr = Attribute.of(sourceAttr, tg, void 0);
+  const literal = /^"(?:\$\{get_terragrunt_dir\(\)\})?([^"$]*)"$/.exec(attr.source.trim());
+  const source2 = literal ? attr.source.includes("get_terragrunt_dir") ? `${unitDir}${literal[1]}` : literal[1] : void 0;
+  const at2 = attr.valueLocation;
+  if (source2 === void 0) return empty({ at: at2, source: attr.source, why: "no-literal-source" });
+  const local = /^(\.{1,2}(\/|$)|\/)/.test(source2) && !source2.includes("::");
+  const [base, sub] = local ? source2.split("?")[0].split("//") : [source2, void 0];
+  const dir = local ? (0, import_node_path6.resolve)(unitDir, base, sub ?? "") : mappedSourceDir(options.moduleSources ?? [], source2);
+  if (!dir) return empty({ at: at2, source: source2, why: "remote-source" });
+  if (options.roots && !pathInsideRoots(dir, options.roots)) return empty({ at: at2, source: source2, why: "outside-tree" });
+  const names = (reader.listFiles(dir) ?? []).filter((n) => isConfigFile(n)).sort();
+  if (!names.length) {
+    throw new ParseError(unit.path, `terraform.source ${source2} has no .tf files (looked in ${displayPath(dir, options.cwd)}), so the unit cannot be checked`, at2.range.start.line, at2.range.start.column);
+  }
+  const have = new Map(files.map((f) => [f.absPath, f]));
+  const moduleFiles = names.map((n) => {
+    const abs = (0, import_node_path6.join)(dir, n);
+    return have.get(abs) ?? { path: displayPath(abs, options.cwd), absPath: abs, text: reader.readFile(abs) ?? "" };
+  });
+  const inputsAttr = tg.body.attributes.find((a) => a.name === "inputs");
+  const inputs = [];
+  if (inputsAttr?.expr.type === "object") {
+    for (const item of inputsAttr.expr.items) {
+      if (item.name !== void 0) inputs.push(new Attribute(item.name, item.value, { start: item.start, end: item.end }, item.key.end, tg, void 0));
+    }
+  }
+  const model = await loadModuleFromFiles(moduleFiles, { ...options, inputs });
+  model.addParsed(tg);
+  if (tg.body.blocks.some((b) => b.type === "include")) model.rootVariablesOpen = true;
+  if (inputsAttr !== void 0 && inputsAttr.expr.type !== "object") {
+    model.opaqueVarFiles.push({ file: unit.path, why: "a Terragrunt unit whose `inputs` are computed (not a plain object)", autoLoaded: true });
+  }
   return model;
 }
 function rejectBlocks(file) {
@@ -9810,7 +9865,7 @@ function groupTerraformFiles(files, moduleSources2 = []) {
   for (const [dir, list3] of byDir) {
     const targets = /* @__PURE__ */ new Set();
     for (const f of list3) {
-      if (!isConfigFile(baseName(f.path)) || !f.text.includes("source")) continue;
+      if (!(isConfigFile(baseName(f.path)) || isTerragrunt(baseName(f.path))) || !f.text.includes("source")) continue;
       for (const m of f.text.matchAll(LOCAL_SOURCE)) {
         const target = (0, import_node_path6.resolve)(dir, m[1].replace(/\/+$/, "") || ".");
         if (target !== dir && byDir.has(target)) targets.add(target);
@@ -9855,7 +9910,7 @@ function reachInto(d, calls, seen) {
   seen.add(d);
   for (const t of calls.get(d) ?? []) reachInto(t, calls, seen);
 }
-var import_node_fs4, import_node_path6, diskReader, FILE_FUNCTIONS, isConfigFile, isAutoVars, baseName, PARSE_CACHE, PARSE_CACHE_LIMIT, Attribute, Body, Block, Resource, joinAddress, Variable, CIPHERTEXT, ModuleCall, ModuleInstance, EMPTY_SCOPE, TerraformModule, ScriptLine, LineBuilder, byName, initKey, isLocalSource, LOCAL_SOURCE, ANY_SOURCE, terraformAdapter;
+var import_node_fs4, import_node_path6, diskReader, FILE_FUNCTIONS, isConfigFile, isVarsFile, isTerragrunt, isAutoVars, baseName, PARSE_CACHE, PARSE_CACHE_LIMIT, Attribute, Body, Block, Resource, joinAddress, Variable, CIPHERTEXT, ModuleCall, ModuleInstance, EMPTY_SCOPE, TerraformModule, ScriptLine, LineBuilder, byName, initKey, isLocalSource, LOCAL_SOURCE, ANY_SOURCE, terraformAdapter;
 var init_terraform = __esm({
   "src/model/terraform.ts"() {
     "use strict";
@@ -9885,6 +9940,11 @@ var init_terraform = __esm({
       const k = terraformFileKind(name);
       return k === "tf" || k === "tf.json";
     };
+    isVarsFile = (name) => {
+      const k = terraformFileKind(name);
+      return k === "tfvars" || k === "tfvars.json";
+    };
+    isTerragrunt = (name) => terraformFileKind(name) === "terragrunt";
     isAutoVars = (name) => /(^terraform\.tfvars(\.json)?$)|(\.auto\.tfvars(\.json)?$)/i.test(name);
     baseName = (p) => p.slice(Math.max(p.lastIndexOf("/"), p.lastIndexOf("\\")) + 1);
     PARSE_CACHE = /* @__PURE__ */ new Map();
@@ -10308,7 +10368,7 @@ var init_terraform = __esm({
         if (known !== void 0) return known;
         const decl = this.variables.get(name);
         if (!decl) return UNKNOWN;
-        if (!this.call && !this.rootAssignments.has(name) && this.model.opaqueVarFiles.some((f) => f.autoLoaded)) {
+        if (!this.call && !this.rootAssignments.has(name) && (this.model.rootVariablesOpen || this.model.opaqueVarFiles.some((f) => f.autoLoaded))) {
           this.variableValues.set(name, UNKNOWN);
           return UNKNOWN;
         }
@@ -10374,6 +10434,10 @@ var init_terraform = __esm({
       instances = [];
       /** tfvars attributes that set root variables (terraform.tfvars, *.auto.tfvars, --var-file). */
       assignments = [];
+      /** Root variables nothing in the scan sets may still be set (a Terragrunt parent's inputs): unknown, not their defaults. */
+      rootVariablesOpen = false;
+      /** A Terragrunt unit whose module is not read, and why. */
+      terragruntUnread;
       /** Variables files of the root that are encrypted or templates: their values are unknown. */
       opaqueVarFiles = [];
       parsedFiles = [];
@@ -13236,11 +13300,11 @@ function isHelmfileName(path2) {
 // src/engine/discover.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".terraform", ".terragrunt-cache", "dist", ".venv", "__pycache__"]);
 function isCandidateName(name) {
-  return /\.(tf|tf\.json|tfvars|tfvars\.json|ya?ml|json)$/i.test(name) || /\.tfplan$|^tfplan$|\.plan$/i.test(name);
+  return /\.(tf|tf\.json|tfvars|tfvars\.json|ya?ml|json)$/i.test(name) || /^terragrunt\.hcl$/i.test(name) || /\.tfplan$|^tfplan$|\.plan$/i.test(name);
 }
 function isInputName(absPath) {
   const name = (0, import_node_path4.basename)(absPath);
-  if (/\.(tf|tf\.json|tfvars|tfvars\.json)$/i.test(name) || COMPOSE_FILE_NAME.test(name) || /^Chart\.ya?ml$/.test(name)) return true;
+  if (/\.(tf|tf\.json|tfvars|tfvars\.json)$/i.test(name) || /^terragrunt\.hcl$/i.test(name) || COMPOSE_FILE_NAME.test(name) || /^Chart\.ya?ml$/.test(name)) return true;
   return isValuesName(absPath) || isHelmfileName(absPath);
 }
 function discover(targets, opts) {
@@ -19775,7 +19839,7 @@ var rule_default26 = defineRule({
     terraform(model, ctx) {
       for (const v of model.opaqueVarFiles) {
         const effect = v.autoLoaded ? "every variable of this root that nothing else sets counts as unknown, so findings that depend on them can only say what may happen" : "terraform reads it only with -var-file, and the values it would pass are not checked";
-        const fix = /git-crypt/.test(v.why) ? "Scan after `git-crypt unlock` (in CI, with the key), or give the values with --var-file." : "Render it first and pass the result with --var-file.";
+        const fix = /git-crypt/.test(v.why) ? "Scan after `git-crypt unlock` (in CI, with the key), or give the values with --var-file." : /Terragrunt/.test(v.why) ? "Write `inputs` as a plain object, or give the values with --var." : "Render it first and pass the result with --var-file.";
         const at2 = { file: v.file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
         ctx.report({ messageId: "varsOpaque", at: at2, data: { file: v.file, why: v.why, effect, fix } });
       }
@@ -21124,6 +21188,7 @@ var messages26 = {
   unread: "{{address}} is not checked: its source `{{source}}` {{why}}, so the resources the module creates, and what a change to its inputs does to them, are not seen by this scan. To check it, vendor the module into the repository and call it with a `./` or `../` path, or scan a copy of the module with the same inputs.",
   outsideTree: "{{address}} is not checked: its source `{{source}}` is outside the scanned tree (the repository, or the scanned folder when there is no repository), and iac-guard reads no files outside it, so the resources the module creates are not seen by this scan. Scan from a folder that holds both the caller and the module, or vendor the module into the repository.",
   noLiteralSource: "{{address}} is not checked: its `source` is not a plain string, so the module cannot be found and the resources it creates are not seen by this scan. Write the source as a literal path (terraform requires that too).",
+  terragruntUnread: "The Terragrunt unit `{{file}}` is not checked: its terraform.source `{{source}}` {{why}}, so nothing the unit deploys is seen by this scan. Map the source to a vendored copy (`modules:` in .iac-guard.yml), or keep the module in the repository and name it by a relative path.",
   inputsChanged: "Cannot predict what {{inputs}} of {{address}} does: the module behind it is not read (its source `{{source}}` {{why}}), and this change {{what}}. A changed module input can replace or destroy what the module manages (in one incident, a new `keyring_location` input moved a key ring and destroyed every key under it). Map its source to a vendored copy (`modules:` in .iac-guard.yml), or run `terraform init` so .terraform/modules lists it, and the change is checked; else check `terraform plan` before applying."
 };
 var WHY = {
@@ -21147,6 +21212,11 @@ var rule_default37 = defineRule({
   messages: messages26,
   check: {
     terraform(model, ctx) {
+      const unit = model.terragruntUnread;
+      if (unit) {
+        const why = unit.why === "no-literal-source" ? "is computed by Terragrunt functions iac-guard does not evaluate" : WHY[unit.why];
+        ctx.report({ messageId: "terragruntUnread", at: unit.at, data: { file: unit.at.file, source: unit.source, why } });
+      }
       const seen = /* @__PURE__ */ new Set();
       for (const call of model.moduleCalls()) {
         const because = call.unreadBecause;
@@ -23435,7 +23505,7 @@ function moduleDir(callerDir, source2) {
 }
 var GREP_SOURCE = '"?source"?[[:space:]]*[=:][[:space:]]*"\\.{1,2}(/[^"]*)?"';
 var TERRAFORM_PATHSPECS = [":(icase)*.tf", ":(icase)*.tf.json"];
-var TERRAFORM_FILES = [...TERRAFORM_PATHSPECS, ":(icase)*.tfvars", ":(icase)*.tfvars.json"];
+var TERRAFORM_FILES = [...TERRAFORM_PATHSPECS, ":(icase)*.tfvars", ":(icase)*.tfvars.json", ":(icase)*terragrunt.hcl"];
 function callsFrom(output, revPrefix) {
   const calls = /* @__PURE__ */ new Map();
   for (const line of output.split("\n")) {
@@ -23454,7 +23524,7 @@ function callsFrom(output, revPrefix) {
 async function grepCalls(git2, where) {
   const args = "rev" in where ? ["-E", GREP_SOURCE, where.rev] : [where.option, "-E", GREP_SOURCE];
   try {
-    return callsFrom((await git2.run(["grep", "-z", "-o", "-I", ...args, "--", ...TERRAFORM_PATHSPECS])).toString("utf8"), "rev" in where ? `${where.rev}:` : "");
+    return callsFrom((await git2.run(["grep", "-z", "-o", "-I", ...args, "--", ...TERRAFORM_PATHSPECS, ":(icase)*terragrunt.hcl"])).toString("utf8"), "rev" in where ? `${where.rev}:` : "");
   } catch (e) {
     if (e instanceof GitError && e.exitCode === 1) return /* @__PURE__ */ new Map();
     throw e;
@@ -23531,7 +23601,7 @@ var Snapshot = class {
       wanted.forEach((w, i) => {
         const text2 = decodeText(read[i]?.data);
         this.texts.set(w.path, text2);
-        if (text2 === void 0 || !/\.tf(\.json)?$/i.test(w.path)) return;
+        if (text2 === void 0 || !/(\.tf(\.json)?|(^|\/)terragrunt\.hcl)$/i.test(w.path)) return;
         for (const m of text2.matchAll(LOCAL_SOURCE2)) {
           const called = moduleDir(dirOf(w.path), m[1]);
           if (!called.startsWith("..") && !this.listings.has(called)) next.add(called);
@@ -23614,7 +23684,7 @@ var absolute = (top, path2) => path2 ? (0, import_node_path20.join)(top, ...path
 // src/engine/diff/load.ts
 var isConfig = (name) => {
   const kind = terraformFileKind(name);
-  return kind === "tf" || kind === "tf.json";
+  return kind === "tf" || kind === "tf.json" || kind === "terragrunt";
 };
 async function loadDiff(request) {
   const req = { ...request, cwd: (0, import_node_fs13.realpathSync)(request.cwd) };

@@ -12,7 +12,7 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '.terraform', '.terragrunt-ca
 
 /** File names worth opening during a folder walk; others are not even read. */
 export function isCandidateName(name: string): boolean {
-  return /\.(tf|tf\.json|tfvars|tfvars\.json|ya?ml|json)$/i.test(name) || /\.tfplan$|^tfplan$|\.plan$/i.test(name);
+  return /\.(tf|tf\.json|tfvars|tfvars\.json|ya?ml|json)$/i.test(name) || /^terragrunt\.hcl$/i.test(name) || /\.tfplan$|^tfplan$|\.plan$/i.test(name);
 }
 
 /**
@@ -21,7 +21,7 @@ export function isCandidateName(name: string): boolean {
  */
 export function isInputName(absPath: string): boolean {
   const name = basename(absPath);
-  if (/\.(tf|tf\.json|tfvars|tfvars\.json)$/i.test(name) || COMPOSE_FILE_NAME.test(name) || /^Chart\.ya?ml$/.test(name)) return true;
+  if (/\.(tf|tf\.json|tfvars|tfvars\.json)$/i.test(name) || /^terragrunt\.hcl$/i.test(name) || COMPOSE_FILE_NAME.test(name) || /^Chart\.ya?ml$/.test(name)) return true;
   return isValuesName(absPath) || isHelmfileName(absPath);
 }
 

@@ -69,6 +69,8 @@ export interface TerraformLoadOptions {
   roots?: readonly string[];
   /** `modules:` of the config: sources that start with `prefix` are read from `dir` (absolute). */
   moduleSources?: readonly { prefix: string; dir: string }[];
+  /** A Terragrunt unit's `inputs`: root variable values (terragrunt passes them as TF_VAR_). */
+  inputs?: Attribute[];
 }
 
 /** A file a `file()`-like call names that was not read, and why. */
@@ -89,6 +91,11 @@ const isConfigFile = (name: string) => {
   const k = terraformFileKind(name);
   return k === 'tf' || k === 'tf.json';
 };
+const isVarsFile = (name: string) => {
+  const k = terraformFileKind(name);
+  return k === 'tfvars' || k === 'tfvars.json';
+};
+const isTerragrunt = (name: string) => terraformFileKind(name) === 'terragrunt';
 const isAutoVars = (name: string) => /(^terraform\.tfvars(\.json)?$)|(\.auto\.tfvars(\.json)?$)/i.test(name);
 const baseName = (p: string) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
 
@@ -528,7 +535,7 @@ export interface Assignment {
   attribute?: Attribute;
   /** The raw text of `--var` / `TF_VAR_` values. */
   raw?: string;
-  origin: 'default' | 'env' | 'tfvars' | 'var-file' | 'var' | 'module-argument';
+  origin: 'default' | 'env' | 'terragrunt' | 'tfvars' | 'var-file' | 'var' | 'module-argument';
 }
 
 export class ModuleCall {
@@ -660,7 +667,7 @@ export class ModuleInstance implements EvalScope {
     const decl = this.variables.get(name);
     if (!decl) return UNKNOWN;
     // An encrypted or templated terraform.tfvars may set any root variable: not the default, unknown.
-    if (!this.call && !this.rootAssignments.has(name) && this.model.opaqueVarFiles.some((f) => f.autoLoaded)) {
+    if (!this.call && !this.rootAssignments.has(name) && (this.model.rootVariablesOpen || this.model.opaqueVarFiles.some((f) => f.autoLoaded))) {
       this.variableValues.set(name, UNKNOWN);
       return UNKNOWN;
     }
@@ -740,6 +747,10 @@ export class TerraformModule implements BaseModel {
   readonly instances: ModuleInstance[] = [];
   /** tfvars attributes that set root variables (terraform.tfvars, *.auto.tfvars, --var-file). */
   readonly assignments: Attribute[] = [];
+  /** Root variables nothing in the scan sets may still be set (a Terragrunt parent's inputs): unknown, not their defaults. */
+  rootVariablesOpen = false;
+  /** A Terragrunt unit whose module is not read, and why. */
+  terragruntUnread: { at: Location; source: string; why: 'remote-source' | 'outside-tree' | 'no-literal-source' } | undefined;
   /** Variables files of the root that are encrypted or templates: their values are unknown. */
   readonly opaqueVarFiles: { file: string; why: string; autoLoaded: boolean }[] = [];
   private readonly parsedFiles: HclFile[] = [];
@@ -1110,6 +1121,8 @@ class LineBuilder {
  */
 export async function loadModuleFromFiles(files: SourceFile[], options: TerraformLoadOptions): Promise<TerraformModule> {
   if (!files.length) throw new ParseError(options.cwd, 'no Terraform files given');
+  const unit = files.find((f) => isTerragrunt(baseName(f.path)) && dirname(f.absPath) === dirname(files[0]!.absPath));
+  if (unit) return loadTerragruntUnit(unit, files, options);
   const reader = options.reader ?? diskReader;
   const absDir = dirname(files[0]!.absPath);
   const model = new TerraformModule(absDir, absDir === resolve(options.cwd) ? '.' : displayPath(absDir, options.cwd), reader, options.cwd, options.roots);
@@ -1117,7 +1130,7 @@ export async function loadModuleFromFiles(files: SourceFile[], options: Terrafor
 
   const rootFiles = files.filter((f) => dirname(f.absPath) === absDir);
   const config = rootFiles.filter((f) => isConfigFile(baseName(f.path))).sort(byName);
-  const vars = rootFiles.filter((f) => !isConfigFile(baseName(f.path))).sort(byName);
+  const vars = rootFiles.filter((f) => isVarsFile(baseName(f.path))).sort(byName);
 
   // A variables file that is encrypted, or a template, is not HCL: its values are unknown, and the
   // rest of the folder is still checked. Its name is on the model for the warning.
@@ -1149,6 +1162,11 @@ export async function loadModuleFromFiles(files: SourceFile[], options: Terrafor
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (k.startsWith('TF_VAR_') && v !== undefined) assignments.set(k.slice(7), { raw: v, origin: 'env' });
   }
+  // Terragrunt passes its inputs as TF_VAR_ variables: lower than any tfvars file.
+  for (const attribute of options.inputs ?? []) {
+    assignments.set(attribute.name, { attribute, origin: 'terragrunt' });
+    model.assignments.push(attribute);
+  }
   const setFrom = (file: HclFile, origin: Assignment['origin']) => {
     for (const a of file.body.attributes) {
       const attribute = Attribute.of(a, file, undefined);
@@ -1176,6 +1194,65 @@ export async function loadModuleFromFiles(files: SourceFile[], options: Terrafor
   const root = new ModuleInstance(model, await sources.get(absDir)!, '', undefined, undefined, assignments);
   model.root = root;
   await expand(model, root, reader, options.cwd, sources, [absDir]);
+  return model;
+}
+
+/**
+ * A Terragrunt unit (a folder with terragrunt.hcl): the module its `terraform { source }` names,
+ * loaded as the root with `inputs` as variable values. Local sources (`../modules//vpc`,
+ * `${get_terragrunt_dir()}/...`) and `modules:` mappings are read; any other source leaves the
+ * unit unread, which tf-module-unread reports. A unit that `include`s another configuration gets
+ * inputs iac-guard does not evaluate: variables its own inputs do not set are unknown.
+ */
+async function loadTerragruntUnit(unit: SourceFile, files: SourceFile[], options: TerraformLoadOptions): Promise<TerraformModule> {
+  const tg = await parseCached(unit);
+  const unitDir = dirname(unit.absPath);
+  const reader = options.reader ?? diskReader;
+  const sourceAttr = tg.body.blocks.find((b) => b.type === 'terraform')?.body.attributes.find((a) => a.name === 'source');
+  const empty = async (unread?: TerraformModule['terragruntUnread']) => {
+    const model = new TerraformModule(unitDir, unitDir === resolve(options.cwd) ? '.' : displayPath(unitDir, options.cwd), reader, options.cwd, options.roots);
+    model.addParsed(tg);
+    model.root = new ModuleInstance(model, { dir: unitDir, files: [] }, '', undefined, undefined, new Map());
+    model.index(model.root);
+    if (unread) model.terragruntUnread = unread;
+    return model;
+  };
+  // A parent configuration (remote state, shared inputs) deploys nothing by itself.
+  if (!sourceAttr) return empty();
+  const attr = Attribute.of(sourceAttr, tg, undefined);
+  const literal = /^"(?:\$\{get_terragrunt_dir\(\)\})?([^"$]*)"$/.exec(attr.source.trim());
+  const source = literal ? (attr.source.includes('get_terragrunt_dir') ? `${unitDir}${literal[1]}` : literal[1]!) : undefined;
+  const at = attr.valueLocation;
+  if (source === undefined) return empty({ at, source: attr.source, why: 'no-literal-source' });
+  const local = /^(\.{1,2}(\/|$)|\/)/.test(source) && !source.includes('::');
+  const [base, sub] = local ? (source.split('?')[0]!.split('//') as [string, string | undefined]) : [source, undefined];
+  const dir = local ? resolve(unitDir, base, sub ?? '') : mappedSourceDir(options.moduleSources ?? [], source);
+  if (!dir) return empty({ at, source, why: 'remote-source' });
+  if (options.roots && !pathInsideRoots(dir, options.roots)) return empty({ at, source, why: 'outside-tree' });
+  const names = (reader.listFiles(dir) ?? []).filter((n) => isConfigFile(n)).sort();
+  if (!names.length) {
+    throw new ParseError(unit.path, `terraform.source ${source} has no .tf files (looked in ${displayPath(dir, options.cwd)}), so the unit cannot be checked`, at.range.start.line, at.range.start.column);
+  }
+  const have = new Map(files.map((f) => [f.absPath, f]));
+  const moduleFiles: SourceFile[] = names.map((n) => {
+    const abs = join(dir, n);
+    return have.get(abs) ?? { path: displayPath(abs, options.cwd), absPath: abs, text: reader.readFile(abs) ?? '' };
+  });
+  const inputsAttr = tg.body.attributes.find((a) => a.name === 'inputs');
+  const inputs: Attribute[] = [];
+  if (inputsAttr?.expr.type === 'object') {
+    for (const item of inputsAttr.expr.items) {
+      if (item.name !== undefined) inputs.push(new Attribute(item.name, item.value, { start: item.start, end: item.end }, item.key.end, tg, undefined));
+    }
+  }
+  const model = await loadModuleFromFiles(moduleFiles, { ...options, inputs });
+  model.addParsed(tg);
+  // Inputs from an included parent are not evaluated: what the unit does not set itself is unknown
+  // (the safe reading; the module is still checked). Computed inputs hide every value: say so.
+  if (tg.body.blocks.some((b) => b.type === 'include')) model.rootVariablesOpen = true;
+  if (inputsAttr !== undefined && inputsAttr.expr.type !== 'object') {
+    model.opaqueVarFiles.push({ file: unit.path, why: 'a Terragrunt unit whose `inputs` are computed (not a plain object)', autoLoaded: true });
+  }
   return model;
 }
 
@@ -1364,7 +1441,8 @@ export function groupTerraformFiles(files: SourceFile[], moduleSources: readonly
   for (const [dir, list] of byDir) {
     const targets = new Set<string>();
     for (const f of list) {
-      if (!isConfigFile(baseName(f.path)) || !f.text.includes('source')) continue;
+      // A Terragrunt unit's terraform.source calls its module like a module block does.
+      if (!(isConfigFile(baseName(f.path)) || isTerragrunt(baseName(f.path))) || !f.text.includes('source')) continue;
       for (const m of f.text.matchAll(LOCAL_SOURCE)) {
         const target = resolve(dir, m[1]!.replace(/\/+$/, '') || '.');
         if (target !== dir && byDir.has(target)) targets.add(target);

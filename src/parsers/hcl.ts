@@ -10,7 +10,8 @@ import { parseTerraformJson, parseTfvarsJson } from './hcl-json.js';
 import { HclSyntaxError, parseHclSyntax } from './hcl-syntax.js';
 import { importModule } from '../core/dynamic-import.js';
 
-export type TerraformFileKind = 'tf' | 'tf.json' | 'tfvars' | 'tfvars.json';
+/** `terragrunt`: a Terragrunt unit's terragrunt.hcl (HCL2), which names the module and its inputs. */
+export type TerraformFileKind = 'tf' | 'tf.json' | 'tfvars' | 'tfvars.json' | 'terragrunt';
 
 export function terraformFileKind(path: string): TerraformFileKind | undefined {
   const p = path.toLowerCase();
@@ -18,6 +19,7 @@ export function terraformFileKind(path: string): TerraformFileKind | undefined {
   if (p.endsWith('.tf.json')) return 'tf.json';
   if (p.endsWith('.tfvars')) return 'tfvars';
   if (p.endsWith('.tfvars.json')) return 'tfvars.json';
+  if (p === 'terragrunt.hcl' || p.endsWith('/terragrunt.hcl') || p.endsWith('\\terragrunt.hcl')) return 'terragrunt';
   return undefined;
 }
 

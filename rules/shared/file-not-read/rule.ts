@@ -32,7 +32,11 @@ export default defineRule<keyof typeof messages>({
         const effect = v.autoLoaded
           ? 'every variable of this root that nothing else sets counts as unknown, so findings that depend on them can only say what may happen'
           : 'terraform reads it only with -var-file, and the values it would pass are not checked';
-        const fix = /git-crypt/.test(v.why) ? 'Scan after `git-crypt unlock` (in CI, with the key), or give the values with --var-file.' : 'Render it first and pass the result with --var-file.';
+        const fix = /git-crypt/.test(v.why)
+          ? 'Scan after `git-crypt unlock` (in CI, with the key), or give the values with --var-file.'
+          : /Terragrunt/.test(v.why)
+            ? 'Write `inputs` as a plain object, or give the values with --var.'
+            : 'Render it first and pass the result with --var-file.';
         const at = { file: v.file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
         ctx.report({ messageId: 'varsOpaque', at, data: { file: v.file, why: v.why, effect, fix } });
       }

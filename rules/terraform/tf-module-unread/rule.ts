@@ -11,6 +11,8 @@ const messages = {
     '{{address}} is not checked: its source `{{source}}` is outside the scanned tree (the repository, or the scanned folder when there is no repository), and iac-guard reads no files outside it, so the resources the module creates are not seen by this scan. Scan from a folder that holds both the caller and the module, or vendor the module into the repository.',
   noLiteralSource:
     '{{address}} is not checked: its `source` is not a plain string, so the module cannot be found and the resources it creates are not seen by this scan. Write the source as a literal path (terraform requires that too).',
+  terragruntUnread:
+    'The Terragrunt unit `{{file}}` is not checked: its terraform.source `{{source}}` {{why}}, so nothing the unit deploys is seen by this scan. Map the source to a vendored copy (`modules:` in .iac-guard.yml), or keep the module in the repository and name it by a relative path.',
   inputsChanged:
     'Cannot predict what {{inputs}} of {{address}} does: the module behind it is not read (its source `{{source}}` {{why}}), and this change {{what}}. A changed module input can replace or destroy what the module manages (in one incident, a new `keyring_location` input moved a key ring and destroyed every key under it). Map its source to a vendored copy (`modules:` in .iac-guard.yml), or run `terraform init` so .terraform/modules lists it, and the change is checked; else check `terraform plan` before applying.',
 } as const;
@@ -41,6 +43,11 @@ export default defineRule<keyof typeof messages>({
   messages,
   check: {
     terraform(model, ctx) {
+      const unit = model.terragruntUnread;
+      if (unit) {
+        const why = unit.why === 'no-literal-source' ? 'is computed by Terragrunt functions iac-guard does not evaluate' : WHY[unit.why];
+        ctx.report({ messageId: 'terragruntUnread', at: unit.at, data: { file: unit.at.file, source: unit.source, why } });
+      }
       const seen = new Set<string>();
       for (const call of model.moduleCalls()) {
         const because = call.unreadBecause;

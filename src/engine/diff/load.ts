@@ -40,9 +40,10 @@ export interface LoadedDiff {
   errors: FileError[];
 }
 
+/** Files that make a folder a root: .tf, .tf.json, or a Terragrunt unit's terragrunt.hcl. */
 const isConfig = (name: string) => {
   const kind = terraformFileKind(name);
-  return kind === 'tf' || kind === 'tf.json';
+  return kind === 'tf' || kind === 'tf.json' || kind === 'terragrunt';
 };
 
 export async function loadDiff(request: DiffRequest): Promise<LoadedDiff> {

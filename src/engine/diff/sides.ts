@@ -36,7 +36,7 @@ export interface Side {
 const GREP_SOURCE = '"?source"?[[:space:]]*[=:][[:space:]]*"\\.{1,2}(/[^"]*)?"';
 // Case-insensitive like terraformFileKind(), so both sides agree on which files a folder has.
 const TERRAFORM_PATHSPECS = [':(icase)*.tf', ':(icase)*.tf.json'];
-const TERRAFORM_FILES = [...TERRAFORM_PATHSPECS, ':(icase)*.tfvars', ':(icase)*.tfvars.json'];
+const TERRAFORM_FILES = [...TERRAFORM_PATHSPECS, ':(icase)*.tfvars', ':(icase)*.tfvars.json', ':(icase)*terragrunt.hcl'];
 
 /** Parses `git grep -z -o` output (`[rev:]path\0match\n`) into caller → called folders. */
 function callsFrom(output: string, revPrefix: string): Map<string, Set<string>> {
@@ -59,7 +59,8 @@ function callsFrom(output: string, revPrefix: string): Map<string, Set<string>> 
 async function grepCalls(git: Git, where: { option: '--untracked' | '--cached' } | { rev: string }): Promise<Map<string, Set<string>>> {
   const args = 'rev' in where ? ['-E', GREP_SOURCE, where.rev] : [where.option, '-E', GREP_SOURCE];
   try {
-    return callsFrom((await git.run(['grep', '-z', '-o', '-I', ...args, '--', ...TERRAFORM_PATHSPECS])).toString('utf8'), 'rev' in where ? `${where.rev}:` : '');
+    // Terragrunt units call their module through terraform.source, written the same way.
+    return callsFrom((await git.run(['grep', '-z', '-o', '-I', ...args, '--', ...TERRAFORM_PATHSPECS, ':(icase)*terragrunt.hcl'])).toString('utf8'), 'rev' in where ? `${where.rev}:` : '');
   } catch (e) {
     if (e instanceof GitError && e.exitCode === 1) return new Map(); // nothing matched
     throw e;
@@ -148,7 +149,8 @@ export class Snapshot implements Side {
       wanted.forEach((w, i) => {
         const text = decodeText(read[i]?.data);
         this.texts.set(w.path, text);
-        if (text === undefined || !/\.tf(\.json)?$/i.test(w.path)) return;
+        // .tf files and Terragrunt units name the modules they call.
+        if (text === undefined || !/(\.tf(\.json)?|(^|\/)terragrunt\.hcl)$/i.test(w.path)) return;
         for (const m of text.matchAll(LOCAL_SOURCE)) {
           const called = moduleDir(dirOf(w.path), m[1]!);
           if (!called.startsWith('..') && !this.listings.has(called)) next.add(called);
