@@ -16651,7 +16651,9 @@ var DiffModel = class {
     const headByAddress = /* @__PURE__ */ new Map();
     for (const instance of this.head?.instances ?? []) for (const r of instance.resources) headByAddress.set(r.address, r);
     const removals = this.removals();
+    const unseen = (this.head?.moduleCalls() ?? []).filter((c) => c.unreadBecause).map((c) => `${c.address}.`);
     for (const base of this.base?.resources() ?? []) {
+      if (unseen.some((prefix) => this.movedAddress(base.address).startsWith(prefix))) continue;
       const head = headByAddress.get(this.movedAddress(base.address));
       if (head?.mayExist) {
         this.cachedPairs.push({ base, head });
@@ -16684,8 +16686,8 @@ function compareArgument(before3, after, path2, renamed = /* @__PURE__ */ new Ma
     if (knownBefore !== knownAfter) return { kind: "changed", before: b, after: a };
     return normalize(renameReferences(b.source, renamed)) === normalize(a.source) ? void 0 : { kind: "changed", before: b, after: a };
   }
-  if (b) return { kind: "unset", before: b };
-  if (a) return { kind: "set", after: a };
+  if (b) return b.value() === null ? void 0 : { kind: "unset", before: b };
+  if (a) return a.value() === null ? void 0 : { kind: "set", after: a };
   if (path2.includes(".")) return void 0;
   const bb = before3.blocks(path2);
   const ab = after.blocks(path2);
@@ -17247,6 +17249,7 @@ function placeOf(pair, c) {
 }
 var before = (a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
 var unknownAfter = ({ change }) => change.kind === "changed" && !isWhollyKnown(change.after.value());
+var unknownBefore = ({ change }) => change.kind === "changed" && !isWhollyKnown(change.before.value());
 var rule_default8 = defineRule({
   id: "diff-forces-replacement",
   severity: "error",
@@ -17293,12 +17296,14 @@ var rule_default8 = defineRule({
           continue;
         }
         const loss = lossOf(model, pair.base, pair.head, ctx.resourceTypes);
+        const unknownBothSides = certain.every(unknownBefore) && certain.every(unknownAfter);
         ctx.report({
           messageId: certain.some(unknownAfter) ? "replacedAtPlanTime" : "replaced",
           data: { ...data, lost: loss.sentence },
           at: at2,
           resource: pair.head.address,
-          related: [...through, ...loss.related]
+          related: [...through, ...loss.related],
+          ...unknownBothSides ? { severity: "warning" } : {}
         });
       }
     }

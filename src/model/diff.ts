@@ -265,7 +265,11 @@ export class DiffModel implements BaseModel {
     const headByAddress = new Map<string, Resource>();
     for (const instance of this.head?.instances ?? []) for (const r of instance.resources) headByAddress.set(r.address, r);
     const removals = this.removals();
+    // A module call still there whose module the head cannot read (a local source switched to a
+    // registry one): what it manages is not seen, not gone. tf-module-unread says so.
+    const unseen = (this.head?.moduleCalls() ?? []).filter((c) => c.unreadBecause).map((c) => `${c.address}.`);
     for (const base of this.base?.resources() ?? []) {
+      if (unseen.some((prefix) => this.movedAddress(base.address).startsWith(prefix))) continue;
       const head = headByAddress.get(this.movedAddress(base.address));
       if (head?.mayExist) {
         this.cachedPairs.push({ base, head });
@@ -321,8 +325,9 @@ export function compareArgument(before: Resource, after: Resource, path: string,
     // Without either value, the text decides: same text, no evidence of a change.
     return normalize(renameReferences(b.source, renamed)) === normalize(a.source) ? undefined : { kind: 'changed', before: b, after: a };
   }
-  if (b) return { kind: 'unset', before: b };
-  if (a) return { kind: 'set', after: a };
+  // An argument whose value is null is the argument left out (`zone = var.zone` with a null default).
+  if (b) return b.value() === null ? undefined : { kind: 'unset', before: b };
+  if (a) return a.value() === null ? undefined : { kind: 'set', after: a };
   if (path.includes('.')) return undefined;
   const bb = before.blocks(path);
   const ab = after.blocks(path);

@@ -52,6 +52,8 @@ const before = (a: Location, b: Location) =>
 
 /** True when the new value can only be known when terraform plans. */
 const unknownAfter = ({ change }: Change) => change.kind === 'changed' && !isWhollyKnown(change.after.value());
+/** True when the old value could only be known at plan time too. */
+const unknownBefore = ({ change }: Change) => change.kind === 'changed' && !isWhollyKnown(change.before.value());
 
 export default defineRule({
   id: 'diff-forces-replacement',
@@ -103,12 +105,16 @@ export default defineRule({
           continue;
         }
         const loss = lossOf(model, pair.base, pair.head, ctx.resourceTypes);
+        // Known on neither side (a rewrite of an expression of unknown values): maybe the same
+        // value, maybe not; a question for the plan, not a certain loss.
+        const unknownBothSides = certain.every(unknownBefore) && certain.every(unknownAfter);
         ctx.report({
           messageId: certain.some(unknownAfter) ? 'replacedAtPlanTime' : 'replaced',
           data: { ...data, lost: loss.sentence },
           at,
           resource: pair.head.address,
           related: [...through, ...loss.related],
+          ...(unknownBothSides ? { severity: 'warning' as const } : {}),
         });
       }
     },
