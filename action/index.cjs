@@ -9539,7 +9539,9 @@ function parseCached(sf) {
   return file;
 }
 function bareVariable(expr) {
-  return expr.type === "getattr" && expr.object.type === "scope" && expr.object.name === "var" ? expr.name : void 0;
+  const inner = expr.type === "template" && expr.parts.length === 1 && expr.parts[0].type === "interp" ? expr.parts[0].expr : expr;
+  const names = traversalNames(inner);
+  return names?.length === 2 && names[0] === "var" ? names[1] : void 0;
 }
 function findingPlace(attr) {
   const decided = attr.decidingAttribute();
@@ -9608,19 +9610,8 @@ function traversalNames(expr) {
   return names;
 }
 function callerArgument(attr) {
-  let found;
-  let current = attr;
-  for (let depth = 0; current && depth < 32; depth++) {
-    const expr = current.expr.type === "template" && current.expr.parts.length === 1 && current.expr.parts[0].type === "interp" ? current.expr.parts[0].expr : current.expr;
-    const names = traversalNames(expr);
-    const instance = current.instance;
-    if (!names || names.length !== 2 || names[0] !== "var" || !instance?.call) break;
-    const arg = instance.call.block.attr(names[1]);
-    if (!arg) break;
-    found = arg;
-    current = arg;
-  }
-  return found;
+  const outermost = attr.decidingAttribute(32, true);
+  return outermost === attr ? void 0 : outermost;
 }
 function stripInstanceKeys(address) {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, "");
@@ -9999,12 +9990,14 @@ var init_terraform = __esm({
        * attribute itself when it holds its own value, when a module keeps its own default, or when
        * the value comes from --var / TF_VAR_.
        */
-      decidingAttribute(hops = 32) {
+      decidingAttribute(hops = 32, callsOnly = false) {
         const name = bareVariable(this.expr);
-        if (!name || hops === 0 || !this.instance?.variables.has(name)) return this;
+        if (!name || hops === 0 || !this.instance) return this;
+        if (callsOnly) return this.instance.call?.block.attr(name)?.decidingAttribute(hops - 1, true) ?? this;
+        if (!this.instance.variables.has(name)) return this;
         const assignment = this.instance.variables.get(name).assignment;
         if (assignment?.origin === "default" && this.instance.call) return this;
-        return assignment?.attribute?.decidingAttribute(hops - 1) ?? this;
+        return assignment?.attribute?.decidingAttribute(hops - 1, false) ?? this;
       }
       /** What the value is without running Terraform; UNKNOWN when it depends on anything else. */
       value() {
@@ -10212,6 +10205,21 @@ var init_terraform = __esm({
         this.resourceType = this.labels[0] ?? "";
         this.name = this.labels[1] ?? "";
         this.address = joinAddress(instance.address, `${this.mode === "data" ? "data." : ""}${this.resourceType}.${this.name}`);
+      }
+      /**
+       * What people call this resource: its label, the string values of `keys` (`name`, `bucket`,
+       * `description`) and its `Name` tag. For rules that read intent from names.
+       */
+      namesGiven(keys) {
+        const names = [this.name];
+        for (const key of keys) {
+          const v = this.attr(key)?.value();
+          if (typeof v === "string") names.push(v);
+        }
+        const tags = this.attr("tags")?.value();
+        const tagName = isObject2(tags) ? tags.Name : void 0;
+        if (typeof tagName === "string") names.push(tagName);
+        return names;
       }
       /** `lifecycle { prevent_destroy = … }`, when written. */
       get preventDestroy() {
@@ -17241,6 +17249,11 @@ function describe({ path: path2, change }) {
   }
 }
 var viaCallOf = (c) => c.change.kind === "changed" ? callerArgument(c.change.after) : void 0;
+function decidedUpstream({ change }) {
+  if (change.kind !== "changed" || normalize(change.before.source) !== normalize(change.after.source)) return void 0;
+  const decided = change.after.decidingAttribute();
+  return decided === change.after ? void 0 : decided;
+}
 function placeOf(pair, c) {
   const { change } = c;
   if (change.kind === "changed" || change.kind === "set") return change.after.location;
@@ -17285,8 +17298,10 @@ var rule_default8 = defineRule({
         };
         const first = shown[0];
         const viaCall = viaCallOf(first);
-        const at2 = viaCall?.location ?? placeOf(pair, first);
-        const through = viaCall ? [{ message: `sets \`${first.path}\` of ${pair.head.address}`, location: placeOf(pair, first), resource: pair.head.address }] : [];
+        const upstream = viaCall ? void 0 : decidedUpstream(first);
+        const source2 = viaCall ?? upstream;
+        const at2 = source2?.location ?? placeOf(pair, first);
+        const through = source2 ? [{ message: `sets \`${first.path}\` of ${pair.head.address}`, location: placeOf(pair, first), resource: pair.head.address }] : [];
         if (!certain.length) {
           ctx.report({ messageId: "mayBeReplaced", data, at: at2, resource: pair.head.address, severity: "warning", related: through });
           continue;
@@ -20268,7 +20283,7 @@ var rule_default29 = defineRule({
         const flag = r.attr("force_destroy");
         if (flag?.value() !== true || r.preventDestroy?.value() === true) continue;
         const written = writers.get(r.address);
-        const named = archiveNamed(namesOf(r));
+        const named = archiveNamed(r.namesGiven(["bucket", "bucket_prefix", "name"]));
         if (!written && !named) continue;
         const holds = written?.holds ?? named.holds;
         const evidence = written ? `written by ${written.by}` : `going by its name (\`${named.word}\`)`;
@@ -20284,14 +20299,6 @@ var rule_default29 = defineRule({
     }
   }
 });
-function namesOf(r) {
-  const names = [r.name];
-  for (const key of ["bucket", "bucket_prefix", "name"]) {
-    const v = r.attr(key)?.value();
-    if (typeof v === "string") names.push(v);
-  }
-  return names;
-}
 function writtenBuckets(model) {
   const out = /* @__PURE__ */ new Map();
   for (const writer of BUCKET_WRITERS) {
@@ -20896,15 +20903,8 @@ var TYPES = [
   "openstack_networking_secgroup_rule_v2"
 ];
 var MAX_LISTED = 4;
-function namesOf2(r) {
-  const names = [r.name];
-  for (const key of ["name", "name_prefix", "description"]) {
-    const v = r.attr(key)?.value();
-    if (typeof v === "string") names.push(v);
-  }
-  const tags = r.attr("tags")?.value();
-  const tagName = tags && typeof tags === "object" && !Array.isArray(tags) ? tags.Name : void 0;
-  if (typeof tagName === "string") names.push(tagName);
+function namesOf(r) {
+  const names = r.namesGiven(["name", "name_prefix", "description"]);
   for (const key of ["security_group_id", "network_security_group_name", "firewall_id"]) {
     const a = r.attr(key);
     if (a) names.push(a.source.replace(/\.(id|name)$/, "").split(".").pop() ?? "");
@@ -20946,7 +20946,7 @@ var rule_default33 = defineRule({
           const exposed = sensitivePortsIn(rule.ports);
           if (!exposed.length) {
             const other = nonWebRanges(rule.ports);
-            const named2 = other.length ? adminServiceNamed(namesOf2(r)) : void 0;
+            const named2 = other.length ? adminServiceNamed(namesOf(r)) : void 0;
             if (named2) ctx.report({ messageId: "adminService", data: { ...base, ...named2, ports: portsText(other) }, ...rule.source ? findingPlace(rule.source) : { at: rule.at }, resource: r.address });
             continue;
           }

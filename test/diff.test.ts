@@ -56,7 +56,7 @@ function write(dir: string, files: Record<string, string | null>): void {
 }
 
 interface JsonReport {
-  findings: { ruleId: string; severity: string; message: string; file: string; line: number; column: number; resource?: string; suppressed: boolean; related?: { file?: string; line?: number; resource?: string }[] }[];
+  findings: { ruleId: string; severity: string; message: string; file: string; line: number; column: number; resource?: string; suppressed: boolean; related?: { file?: string; line?: number; column?: number; resource?: string }[] }[];
   errors: { file: string; message: string }[];
 }
 
@@ -149,12 +149,13 @@ describe('the key ring incident: location "global" → var.infra_region', () => 
     );
   });
 
-  it('a tfvars change alone moves the ring, and is reported at the argument it feeds', () => {
+  it('a tfvars change alone moves the ring, and is reported at the tfvars line, with the argument it feeds related', () => {
     const dir = repo({ 'main.tf': KEY_RING('var.infra_region'), 'variables.tf': VARIABLES, 'terraform.tfvars': 'infra_region = "global"\n' });
     write(dir, { 'terraform.tfvars': 'infra_region = "europe-west1"\n' });
     const r = diffJson(dir);
     expect(r.code).toBe(1);
-    expect(r.report.findings.map((f) => [f.file, f.line, f.column])).toEqual([['main.tf', 3, 3]]);
+    expect(r.report.findings.map((f) => [f.file, f.line, f.column])).toEqual([['terraform.tfvars', 1, 1]]);
+    expect(r.report.findings[0]!.related).toContainEqual(expect.objectContaining({ file: 'main.tf', line: 3, column: 3 }));
     expect(r.report.findings[0]!.message).toContain('(location var.infra_region = "global" → var.infra_region = "europe-west1")');
   });
 });

@@ -100,7 +100,8 @@ describe('Terragrunt units', () => {
     writeFileSync(join(root, 'live/prod/db/terragrunt.hcl'), UNIT('  env       = "prod"\n  encrypted = false'));
     execFileSync('git', ['add', '-A'], { cwd: root });
     const r = cli(['diff', '--staged', '--format', 'json'], { cwd: root });
-    expect(findings(r.stdout).map((f) => [f.ruleId, f.file, f.line])).toEqual([['diff-forces-replacement', 'modules/db/main.tf', 15]]);
+    // At the input that changed, in the unit (the module's line is related).
+    expect(findings(r.stdout).map((f) => [f.ruleId, f.file, f.line])).toEqual([['diff-forces-replacement', 'live/prod/db/terragrunt.hcl', 11]]);
     expect(r.code).toBe(1);
   });
 });

@@ -126,9 +126,11 @@ export interface TextLine {
 }
 
 /** One argument (`name = expr`), or one element of an object value (`metadata = { key = … }`). */
-/** `var.name` written alone: the attribute passes a variable along unchanged. */
+/** `var.name` (or `"${var.name}"`) written alone: the attribute passes a variable along unchanged. */
 function bareVariable(expr: Expr): string | undefined {
-  return expr.type === 'getattr' && expr.object.type === 'scope' && expr.object.name === 'var' ? expr.name : undefined;
+  const inner = expr.type === 'template' && expr.parts.length === 1 && expr.parts[0]!.type === 'interp' ? expr.parts[0]!.expr : expr;
+  const names = traversalNames(inner);
+  return names?.length === 2 && names[0] === 'var' ? names[1] : undefined;
 }
 
 /**
@@ -196,13 +198,15 @@ export class Attribute {
    * attribute itself when it holds its own value, when a module keeps its own default, or when
    * the value comes from --var / TF_VAR_.
    */
-  decidingAttribute(hops = 32): Attribute {
+  decidingAttribute(hops = 32, callsOnly = false): Attribute {
     const name = bareVariable(this.expr);
-    if (!name || hops === 0 || !this.instance?.variables.has(name)) return this;
+    if (!name || hops === 0 || !this.instance) return this;
+    if (callsOnly) return this.instance.call?.block.attr(name)?.decidingAttribute(hops - 1, true) ?? this;
+    if (!this.instance.variables.has(name)) return this;
     const assignment = this.instance.variables.get(name)!.assignment;
     // A module's own default is the module author's; the caller decides by passing the argument.
     if (assignment?.origin === 'default' && this.instance.call) return this;
-    return assignment?.attribute?.decidingAttribute(hops - 1) ?? this;
+    return assignment?.attribute?.decidingAttribute(hops - 1, false) ?? this;
   }
 
   /** What the value is without running Terraform; UNKNOWN when it depends on anything else. */
@@ -462,6 +466,22 @@ export class Resource extends Block {
     this.resourceType = this.labels[0] ?? '';
     this.name = this.labels[1] ?? '';
     this.address = joinAddress(instance.address, `${this.mode === 'data' ? 'data.' : ''}${this.resourceType}.${this.name}`);
+  }
+
+  /**
+   * What people call this resource: its label, the string values of `keys` (`name`, `bucket`,
+   * `description`) and its `Name` tag. For rules that read intent from names.
+   */
+  namesGiven(keys: readonly string[]): string[] {
+    const names = [this.name];
+    for (const key of keys) {
+      const v = this.attr(key)?.value();
+      if (typeof v === 'string') names.push(v);
+    }
+    const tags = this.attr('tags')?.value();
+    const tagName = isObject(tags) ? tags.Name : undefined;
+    if (typeof tagName === 'string') names.push(tagName);
+    return names;
   }
 
   /** `lifecycle { prevent_destroy = … }`, when written. */
@@ -1015,19 +1035,8 @@ function traversalNames(expr: Expr): string[] | undefined {
  * was made on (and that a user can change); undefined when the argument is not such a pass-through.
  */
 export function callerArgument(attr: Attribute): Attribute | undefined {
-  let found: Attribute | undefined;
-  let current: Attribute | undefined = attr;
-  for (let depth = 0; current && depth < 32; depth++) {
-    const expr = current.expr.type === 'template' && current.expr.parts.length === 1 && current.expr.parts[0]!.type === 'interp' ? current.expr.parts[0]!.expr : current.expr;
-    const names = traversalNames(expr);
-    const instance: ModuleInstance | undefined = current.instance;
-    if (!names || names.length !== 2 || names[0] !== 'var' || !instance?.call) break;
-    const arg: Attribute | undefined = instance.call.block.attr(names[1]!);
-    if (!arg) break;
-    found = arg;
-    current = arg;
-  }
-  return found;
+  const outermost = attr.decidingAttribute(32, true);
+  return outermost === attr ? undefined : outermost;
 }
 
 export function stripInstanceKeys(address: string): string {

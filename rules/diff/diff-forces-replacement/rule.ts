@@ -2,9 +2,9 @@ import { defineRule } from '../../../src/rule-api/rule.js';
 import type { Location } from '../../../src/core/types.js';
 import { replacementAttributes } from '../../../src/knowledge/replacement-attributes.js';
 import { isWhollyKnown } from '../../../src/parsers/hcl-eval.js';
-import { compareArgument, describeArgument, type ArgumentChange, type ResourcePair } from '../../../src/model/diff.js';
+import { compareArgument, describeArgument, normalize, type ArgumentChange, type ResourcePair } from '../../../src/model/diff.js';
 import { isProtected, labelOf, lossOf } from '../../../src/model/diff-impact.js';
-import { callerArgument } from '../../../src/model/terraform.js';
+import { callerArgument, type Attribute } from '../../../src/model/terraform.js';
 
 const messages = {
   replaced:
@@ -39,6 +39,13 @@ function describe({ path, change }: Change): string {
 /** The head place to fix: the changed argument, else the nested block, else the resource block. */
 /** The module call argument a change arrives through, when it does (see callerArgument). */
 const viaCallOf = (c: Change) => (c.change.kind === 'changed' ? callerArgument(c.change.after) : undefined);
+
+/** The line that decides a changed value whose own text did not change, when it is elsewhere. */
+function decidedUpstream({ change }: Change): Attribute | undefined {
+  if (change.kind !== 'changed' || normalize(change.before.source) !== normalize(change.after.source)) return undefined;
+  const decided = change.after.decidingAttribute();
+  return decided === change.after ? undefined : decided;
+}
 
 function placeOf(pair: ResourcePair, c: Change): Location {
   const { change } = c;
@@ -92,8 +99,11 @@ export default defineRule({
         // changed in the pull request), and at the resource inside the module as related.
         const first = shown[0]!;
         const viaCall = viaCallOf(first);
-        const at = viaCall?.location ?? placeOf(pair, first);
-        const through = viaCall ? [{ message: `sets \`${first.path}\` of ${pair.head.address}`, location: placeOf(pair, first), resource: pair.head.address }] : [];
+        // Same text, new value: the change is upstream (a tfvars line, a default, a Terragrunt input).
+        const upstream = viaCall ? undefined : decidedUpstream(first);
+        const source = viaCall ?? upstream;
+        const at = source?.location ?? placeOf(pair, first);
+        const through = source ? [{ message: `sets \`${first.path}\` of ${pair.head.address}`, location: placeOf(pair, first), resource: pair.head.address }] : [];
         if (!certain.length) {
           ctx.report({ messageId: 'mayBeReplaced', data, at, resource: pair.head.address, severity: 'warning', related: through });
           continue;

@@ -1,6 +1,6 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
 import { archiveNamed, BUCKET_WRITERS } from '../../../src/knowledge/data-stores.js';
-import { findingPlace, type Resource, type TerraformModule } from '../../../src/model/terraform.js';
+import { findingPlace, type TerraformModule } from '../../../src/model/terraform.js';
 
 /** Buckets whose force_destroy empties them on destroy. */
 const BUCKETS = ['aws_s3_bucket', 'google_storage_bucket', 'digitalocean_spaces_bucket'];
@@ -27,7 +27,7 @@ export default defineRule({
         // prevent_destroy already makes terraform refuse to destroy it.
         if (flag?.value() !== true || r.preventDestroy?.value() === true) continue;
         const written = writers.get(r.address);
-        const named = archiveNamed(namesOf(r));
+        const named = archiveNamed(r.namesGiven(['bucket', 'bucket_prefix', 'name']));
         if (!written && !named) continue;
         const holds = written?.holds ?? named!.holds;
         const evidence = written ? `written by ${written.by}` : `going by its name (\`${named!.word}\`)`;
@@ -44,14 +44,6 @@ export default defineRule({
   },
 });
 
-function namesOf(r: Resource): string[] {
-  const names = [r.name];
-  for (const key of ['bucket', 'bucket_prefix', 'name']) {
-    const v = r.attr(key)?.value();
-    if (typeof v === 'string') names.push(v);
-  }
-  return names;
-}
 
 /** Buckets (by address) that a CloudTrail, a log sink or access logging writes into. */
 function writtenBuckets(model: TerraformModule): Map<string, { holds: string; by: string }> {

@@ -216,14 +216,7 @@ const MAX_LISTED = 4;
 
 /** What a firewall (or the group a rule belongs to) is called: labels, names, description, Name tag. */
 function namesOf(r: Resource): string[] {
-  const names = [r.name];
-  for (const key of ['name', 'name_prefix', 'description']) {
-    const v = r.attr(key)?.value();
-    if (typeof v === 'string') names.push(v);
-  }
-  const tags = r.attr('tags')?.value();
-  const tagName = tags && typeof tags === 'object' && !Array.isArray(tags) ? (tags as Record<string, unknown>).Name : undefined;
-  if (typeof tagName === 'string') names.push(tagName);
+  const names = r.namesGiven(['name', 'name_prefix', 'description']);
   // A separate rule names its group by reference: `aws_security_group.jenkins.id`.
   for (const key of ['security_group_id', 'network_security_group_name', 'firewall_id']) {
     const a = r.attr(key);
