@@ -91,7 +91,25 @@ function taggedEnvironment(values: unknown): Environment | undefined {
   return undefined;
 }
 
-/** The environment the plan is for, only when the evidence is clear: an env variable, or most env tags agreeing. */
+/**
+ * The environment the plan file's own name or folder names (`prod.tfplan.json`,
+ * `envs/staging/plan.json`), inside the current folder only: where a checkout happens to live
+ * is no evidence. A folder named `test` is more often a test suite than an environment.
+ */
+function namedEnvironment(file: string | undefined): PlanEnvironment | undefined {
+  if (!file || /^([\\/]|[A-Za-z]:)/.test(file) || file.startsWith('..')) return undefined;
+  const parts = file.split(/[\\/]+/);
+  const name = parts.pop()!;
+  const fromName = environmentsIn(name.replace(/(\.tfplan)?(\.json)?$/i, ''));
+  if (fromName.size === 1) return { env: [...fromName][0]!, evidence: `plan file name ${name}` };
+  for (let i = parts.length - 1; i >= Math.max(0, parts.length - 3); i--) {
+    const env = /^(test|testing|tests)$/i.test(parts[i]!) ? undefined : environmentOf(parts[i]);
+    if (env) return { env, evidence: `folder ${parts.slice(Math.max(0, i - 1), i + 1).join('/')}` };
+  }
+  return undefined;
+}
+
+/** The environment the plan is for, only when the evidence is clear: an env variable, provider default_tags, the plan file's name or folder, or most env tags agreeing. */
 function planEnvironment(model: PlanModel): PlanEnvironment | undefined {
   const fromVariables = Object.entries(model.variables).filter(([name, v]) => ENVIRONMENT_VARIABLE.test(name) && environmentOf(v));
   const envs = new Set(fromVariables.map(([, v]) => environmentOf(v)!));
@@ -113,6 +131,9 @@ function planEnvironment(model: PlanModel): PlanEnvironment | undefined {
       }
     }
   }
+
+  const named = namedEnvironment(model.files[0]);
+  if (named) return named;
 
   const counts = new Map<Environment, number>();
   for (const r of model.plannedValues().values()) {
@@ -175,7 +196,7 @@ export default defineRule({
   docs: {
     summary: 'A plan for one environment sets names, endpoints, tags or credentials of another (staging inside production, or the reverse), or switches a setting in place from a test or staging value to a live one.',
     why: 'Copy-pasted or defaulted values cross environments quietly: a production service reading a staging database, staging credentials left as a default inside production, a staging job writing to a production bucket. The plan applies cleanly and the damage shows up later.',
-    fix: 'Give the value for this plan\'s environment (check variable defaults and the .tfvars used). The plan\'s environment is taken from an `env`/`environment` variable, else the provider\'s default_tags, else the environment (or workspace) tags most resources carry.',
+    fix: 'Give the value for this plan\'s environment (check variable defaults and the .tfvars used). The plan\'s environment is taken from an `env`/`environment` variable, else the provider\'s default_tags, else the plan file\'s name or folder (`prod.tfplan.json`, `envs/prod/`), else the environment (or workspace) tags most resources carry.',
     allow: 'For something shared across environments on purpose, add an `allow` entry for `plan-environment-mismatch` with its address and a reason in `.iac-guard.yml`.',
   },
   messages,
