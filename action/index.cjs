@@ -21631,12 +21631,20 @@ function relaxDevFindings(findings, ctx) {
     }
     return reasons.get(file);
   };
+  const reasonThroughRoot = (f) => {
+    const own = reasonFor(f.location.file);
+    if (own) return { reason: own, file: f.location.file };
+    const root = ctx.checkedFrom?.get(f);
+    const viaRoot = root && root !== f.location.file ? reasonFor(root) : void 0;
+    return viaRoot ? { reason: `it was found by checking \`${(0, import_node_path13.dirname)(root)}/\`, and ${viaRoot}`, file: root } : void 0;
+  };
   return findings.map((f) => {
     if (ctx.fromPlans.has(f) || f.suppressed) return f;
-    const reason = reasonFor(f.location.file);
-    if (!reason) return f;
+    const found = reasonThroughRoot(f);
+    if (!found) return f;
+    const reason = found.reason;
     if (ctx.mode === "relax") {
-      if (tests.get(f.location.file)) {
+      if (tests.get(found.file)) {
         return { ...f, suppressed: true, suppression: { kind: "dev-file", reason: `${reason}; a test suite is not deployed` } };
       }
       if (UPKEEP_CATEGORIES.includes(ctx.categoryOf(f.ruleId) ?? "")) {
@@ -22216,6 +22224,7 @@ async function run(opts) {
   );
   const raw = [];
   const fromPlans = /* @__PURE__ */ new WeakSet();
+  const checkedFrom = /* @__PURE__ */ new WeakMap();
   const project = { plan: [], terraform: [], compose: [], helm: [], diff: [] };
   for (const m of models) if (!(m instanceof CheckedGroup)) project[m.kind].push(m);
   const projectInputs = models.some((m) => m instanceof CheckedGroup) ? withoutTerraform(project) : project;
@@ -22225,10 +22234,14 @@ async function run(opts) {
         const before3 = raw.length;
         checkModel(a, m, settings, { findings: raw, errors });
         if (m.kind === "plan") for (const f of raw.slice(before3)) fromPlans.add(f);
+        if (m.kind === "terraform" && m.files[0]) for (const f of raw.slice(before3)) checkedFrom.set(f, m.files[0]);
         continue;
       }
       const out = m.output(i);
-      for (const f of out?.findings ?? []) raw.push(f);
+      for (const f of out?.findings ?? []) {
+        raw.push(f);
+        if (m.files[0]) checkedFrom.set(f, m.files[0]);
+      }
       for (const e of out?.errors ?? []) errors.push(e);
     }
     if (a.rule.check.project && models.length) {
@@ -22249,6 +22262,7 @@ async function run(opts) {
     targets: new Map(sources.map(({ d }) => [d.path, d.target])),
     fromPlans,
     categoryOf: (id) => active.find((a) => a.rule.id === id)?.rule.category,
+    checkedFrom,
     mode: config.devFiles
   });
   const { findings, extra } = applySuppressions(relaxed, config.allow, inline, opts.today, resolveId, configDisplay);
@@ -22272,13 +22286,19 @@ function compareFindings(a, b) {
   return cmp(a.location.file, b.location.file) || a.location.range.start.line - b.location.range.start.line || a.location.range.start.column - b.location.range.start.column || cmp(a.ruleId, b.ruleId) || cmp(a.resource ?? a.path ?? "", b.resource ?? b.path ?? "") || cmp(a.message, b.message);
 }
 function dedupe2(findings) {
-  const seen = /* @__PURE__ */ new Set();
-  return findings.filter((f) => {
+  const kept = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const f of findings) {
     const key = `${f.ruleId}\0${f.location.file}\0${f.location.range.start.line}\0${f.location.range.start.column}\0${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    const at2 = kept.get(key);
+    if (at2 === void 0) {
+      kept.set(key, out.length);
+      out.push(f);
+    } else if (out[at2].suppressed && !f.suppressed) {
+      out[at2] = f;
+    }
+  }
+  return out;
 }
 function notUnderstood(file) {
   const t = file.text.trimStart();

@@ -196,4 +196,24 @@ describe('findings in dev files are warnings with the reason', () => {
     expect(code).toBe(1);
     expect(image).toMatchObject({ severity: 'error' });
   });
+
+  it('a module default an example leaves in place belongs to the example; a real root that leaves it too keeps it', () => {
+    const module = {
+      'main.tf': 'resource "aws_db_instance" "this" {\n  identifier          = var.identifier\n  deletion_protection = var.deletion_protection\n  storage_encrypted   = true\n}\n',
+      'variables.tf': 'variable "identifier" {\n  type = string\n}\n\nvariable "deletion_protection" {\n  type    = bool\n  default = false\n}\n',
+      'examples/complete/main.tf': 'module "db" {\n  source     = "../../"\n  identifier = "complete"\n}\n',
+    };
+    const library = scan(repoWith(module));
+    expect(library.findings).toEqual([
+      expect.objectContaining({
+        ruleId: 'tf-database-unprotected',
+        file: 'main.tf',
+        line: 3,
+        suppressed: true,
+        suppression: expect.objectContaining({ kind: 'dev-file', reason: expect.stringContaining('it was found by checking `examples/complete/`') }),
+      }),
+    ]);
+    const deployed = scan(repoWith({ ...module, 'envs/prod/main.tf': 'module "db" {\n  source     = "../../"\n  identifier = "prod"\n}\n' }));
+    expect(deployed.findings).toEqual([expect.objectContaining({ ruleId: 'tf-database-unprotected', file: 'main.tf', line: 3, suppressed: false, severity: 'warning' })]);
+  });
 });

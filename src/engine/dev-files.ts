@@ -16,6 +16,8 @@ export interface DevFileContext {
   targets: Map<string, string>;
   /** Findings about a plan (even when they point at the .tf block), never relaxed. */
   fromPlans: WeakSet<Finding>;
+  /** The first file of the Terraform root a finding was checked from, when it was. */
+  checkedFrom?: WeakMap<Finding, string>;
   /** The category of a rule, by id. */
   categoryOf: (ruleId: string) => string | undefined;
   /** `warn`: every finding stays, errors as warnings; `relax`: test suites' findings and upkeep findings are left out. */
@@ -35,13 +37,23 @@ export function relaxDevFindings(findings: Finding[], ctx: DevFileContext): Find
     }
     return reasons.get(file);
   };
+  // A finding checked from an example's root (a module default the example leaves in place)
+  // belongs to the example, wherever in the module it points.
+  const reasonThroughRoot = (f: Finding): { reason: string; file: string } | undefined => {
+    const own = reasonFor(f.location.file);
+    if (own) return { reason: own, file: f.location.file };
+    const root = ctx.checkedFrom?.get(f);
+    const viaRoot = root && root !== f.location.file ? reasonFor(root) : undefined;
+    return viaRoot ? { reason: `it was found by checking \`${dirname(root!)}/\`, and ${viaRoot}`, file: root! } : undefined;
+  };
   return findings.map((f): Finding => {
     if (ctx.fromPlans.has(f) || f.suppressed) return f;
-    const reason = reasonFor(f.location.file);
-    if (!reason) return f;
+    const found = reasonThroughRoot(f);
+    if (!found) return f;
+    const reason = found.reason;
     if (ctx.mode === 'relax') {
       // A test suite's files are not deployed or copied: their hazards are deliberate or moot.
-      if (tests.get(f.location.file)) {
+      if (tests.get(found.file)) {
         return { ...f, suppressed: true, suppression: { kind: 'dev-file', reason: `${reason}; a test suite is not deployed` } };
       }
       if (UPKEEP_CATEGORIES.includes(ctx.categoryOf(f.ruleId) ?? '')) {

@@ -261,6 +261,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const raw: Finding[] = [];
   // A plan is what is about to be applied, wherever it is kept: its findings are never relaxed.
   const fromPlans = new WeakSet<Finding>();
+  // The first file of the Terraform root each finding was checked from: a module's default that
+  // an example leaves in place is the example's choice, wherever the finding points.
+  const checkedFrom = new WeakMap<Finding, string>();
   const project: ProjectInputs = { plan: [], terraform: [], compose: [], helm: [], diff: [] };
   for (const m of models) if (!(m instanceof CheckedGroup)) (project[m.kind] as AnyModel[]).push(m);
   const projectInputs = models.some((m) => m instanceof CheckedGroup) ? withoutTerraform(project) : project;
@@ -271,10 +274,14 @@ export async function run(opts: RunOptions): Promise<RunResult> {
         const before = raw.length;
         checkModel(a, m, settings, { findings: raw, errors });
         if (m.kind === 'plan') for (const f of raw.slice(before)) fromPlans.add(f);
+        if (m.kind === 'terraform' && m.files[0]) for (const f of raw.slice(before)) checkedFrom.set(f, m.files[0]);
         continue;
       }
       const out = m.output(i);
-      for (const f of out?.findings ?? []) raw.push(f);
+      for (const f of out?.findings ?? []) {
+        raw.push(f);
+        if (m.files[0]) checkedFrom.set(f, m.files[0]);
+      }
       for (const e of out?.errors ?? []) errors.push(e);
     }
     if (a.rule.check.project && models.length) {
@@ -299,6 +306,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
         targets: new Map(sources.map(({ d }) => [d.path, d.target])),
         fromPlans,
         categoryOf: (id) => active.find((a) => a.rule.id === id)?.rule.category,
+        checkedFrom,
         mode: config.devFiles,
       });
   const { findings, extra } = applySuppressions(relaxed, config.allow, inline, opts.today, resolveId, configDisplay);
@@ -333,15 +341,23 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-/** The same rule at the same place with the same message is one finding (override files can repeat a key). */
+/** The same rule at the same place with the same message is one finding (override files can repeat a key, several roots call one module). */
 function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
+  // One module checked from several roots: when one root's copy is left out or suppressed and
+  // another's is not, the finding stands.
+  const kept = new Map<string, number>();
+  const out: Finding[] = [];
+  for (const f of findings) {
     const key = `${f.ruleId}\0${f.location.file}\0${f.location.range.start.line}\0${f.location.range.start.column}\0${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    const at = kept.get(key);
+    if (at === undefined) {
+      kept.set(key, out.length);
+      out.push(f);
+    } else if (out[at]!.suppressed && !f.suppressed) {
+      out[at] = f;
+    }
+  }
+  return out;
 }
 
 function notUnderstood(file: SourceFile): string {
