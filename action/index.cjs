@@ -22482,11 +22482,152 @@ var githubReporter = (result, options) => {
 };
 
 // src/action/run.ts
-var import_node_child_process3 = require("node:child_process");
 var import_node_crypto5 = require("node:crypto");
 var import_node_fs16 = require("node:fs");
 var import_node_path24 = require("node:path");
 init_errors();
+
+// src/core/git.ts
+var import_node_child_process2 = require("node:child_process");
+init_errors();
+var GIT_ENV = {
+  ...process.env,
+  // Never ask for credentials, never take an optional lock (a hook runs while others use the repo).
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_OPTIONAL_LOCKS: "0",
+  // Offline: a partial clone must not fetch missing objects (a missing blob fails the run instead).
+  GIT_NO_LAZY_FETCH: "1",
+  GIT_ALLOW_PROTOCOL: "file"
+};
+var MAX_BUFFER = 1024 * 1024 * 1024;
+var GitError = class extends UsageError {
+  constructor(args, stderr, exitCode) {
+    super(`git ${args.join(" ")} failed: ${stderr.trim().split("\n")[0] ?? ""}`);
+    this.args = args;
+    this.stderr = stderr;
+    this.exitCode = exitCode;
+    this.name = "GitError";
+  }
+  args;
+  stderr;
+  exitCode;
+};
+var Git = class {
+  constructor(cwd) {
+    this.cwd = cwd;
+  }
+  cwd;
+  /** git's output; a GitError when it exits with anything but 0. */
+  async run(args, input) {
+    const r = await this.result(args, input);
+    if (r.exitCode !== 0) throw new GitError(args, r.stderr, r.exitCode);
+    return r.stdout;
+  }
+  /**
+   * Output and exit code, for commands whose non-zero exit still answers (rev-parse --verify of a
+   * missing revision). Rejects only when git could not run or said too much.
+   */
+  result(args, input) {
+    return new Promise((resolve15, reject) => {
+      const child2 = (0, import_node_child_process2.execFile)("git", ["-c", "core.quotepath=off", ...args], { cwd: this.cwd, env: GIT_ENV, encoding: "buffer", maxBuffer: MAX_BUFFER }, (err, stdout, stderr) => {
+        const exitCode = err ? err.code : 0;
+        if (typeof exitCode === "number") resolve15({ exitCode, stdout, stderr: stderr.toString("utf8") });
+        else reject(new GitError(args, stderr.toString("utf8") || err.message));
+      });
+      if (input !== void 0) child2.stdin.end(input);
+    });
+  }
+  /** For the rare reads a synchronous caller needs (a `file()` path at the base revision). */
+  runSync(args) {
+    try {
+      return (0, import_node_child_process2.execFileSync)("git", ["-c", "core.quotepath=off", ...args], { cwd: this.cwd, env: GIT_ENV, maxBuffer: MAX_BUFFER, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+      throw new GitError(args, String(e.stderr ?? e));
+    }
+  }
+  /** A `git cat-file --batch` process for many reads; close it when done. */
+  objects() {
+    return new ObjectReader(this.cwd);
+  }
+};
+var ObjectReader = class {
+  constructor(cwd) {
+    this.cwd = cwd;
+  }
+  cwd;
+  child;
+  buffer = Buffer.alloc(0);
+  pending = [];
+  failure;
+  /** The object `name` (an id, `<rev>:<path>` or `:<path>` for the index); undefined when missing. */
+  read(name) {
+    if (this.failure) return Promise.reject(this.failure);
+    if (/[\n\r]/.test(name)) return Promise.resolve(void 0);
+    const child2 = this.child ??= this.start();
+    return new Promise((resolve15, reject) => {
+      this.pending.push({ name, resolve: resolve15, reject });
+      child2.stdin.write(`${name}
+`);
+    });
+  }
+  close() {
+    if (!this.child) return;
+    this.child.removeAllListeners("close");
+    this.child.stdin.end();
+  }
+  start() {
+    const child2 = (0, import_node_child_process2.spawn)("git", ["-c", "core.quotepath=off", "cat-file", "--batch"], { cwd: this.cwd, env: GIT_ENV, stdio: ["pipe", "pipe", "ignore"] });
+    child2.stdout.on("data", (chunk) => {
+      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+      this.drain();
+    });
+    const fail = (e) => {
+      this.failure = e;
+      for (const p of this.pending.splice(0)) p.reject(e);
+    };
+    child2.on("error", fail);
+    child2.on("close", () => fail(new GitError(["cat-file", "--batch"], "the process ended early")));
+    child2.stdin.on("error", () => {
+    });
+    return child2;
+  }
+  drain() {
+    while (this.pending.length) {
+      const eol = this.buffer.indexOf(10);
+      if (eol < 0) return;
+      const header = this.buffer.subarray(0, eol).toString("utf8");
+      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+        this.buffer = this.buffer.subarray(eol + 1);
+        this.pending.shift().resolve(void 0);
+        continue;
+      }
+      const [id, type, size] = header.split(" ");
+      const end = eol + 1 + Number(size);
+      if (this.buffer.length < end + 1) return;
+      const data = Buffer.from(this.buffer.subarray(eol + 1, end));
+      this.buffer = this.buffer.subarray(end + 1);
+      this.pending.shift().resolve({ id, type, data });
+    }
+  }
+};
+function parseTree(data, hashBytes) {
+  const out = /* @__PURE__ */ new Map();
+  let at2 = 0;
+  while (at2 < data.length) {
+    const space = data.indexOf(32, at2);
+    const nul = data.indexOf(0, space);
+    const mode = data.subarray(at2, space).toString("latin1");
+    const name = data.subarray(space + 1, nul).toString("utf8");
+    out.set(name, { mode, id: data.subarray(nul + 1, nul + 1 + hashBytes).toString("hex") });
+    at2 = nul + 1 + hashBytes;
+  }
+  return out;
+}
+function nulFields(buf) {
+  const parts = buf.toString().split("\0");
+  if (parts[parts.length - 1] === "") parts.pop();
+  return parts;
+}
 
 // src/core/fingerprint.ts
 var import_node_crypto2 = require("node:crypto");
@@ -23334,148 +23475,6 @@ init_read();
 init_terraform();
 init_hcl();
 
-// src/core/git.ts
-var import_node_child_process2 = require("node:child_process");
-init_errors();
-var GIT_ENV = {
-  ...process.env,
-  // Never ask for credentials, never take an optional lock (a hook runs while others use the repo).
-  GIT_TERMINAL_PROMPT: "0",
-  GIT_OPTIONAL_LOCKS: "0",
-  // Offline: a partial clone must not fetch missing objects (a missing blob fails the run instead).
-  GIT_NO_LAZY_FETCH: "1",
-  GIT_ALLOW_PROTOCOL: "file"
-};
-var MAX_BUFFER = 1024 * 1024 * 1024;
-var GitError = class extends UsageError {
-  constructor(args, stderr, exitCode) {
-    super(`git ${args.join(" ")} failed: ${stderr.trim().split("\n")[0] ?? ""}`);
-    this.args = args;
-    this.stderr = stderr;
-    this.exitCode = exitCode;
-    this.name = "GitError";
-  }
-  args;
-  stderr;
-  exitCode;
-};
-var Git = class {
-  constructor(cwd) {
-    this.cwd = cwd;
-  }
-  cwd;
-  /** git's output; a GitError when it exits with anything but 0. */
-  async run(args, input) {
-    const r = await this.result(args, input);
-    if (r.exitCode !== 0) throw new GitError(args, r.stderr, r.exitCode);
-    return r.stdout;
-  }
-  /**
-   * Output and exit code, for commands whose non-zero exit still answers (rev-parse --verify of a
-   * missing revision). Rejects only when git could not run or said too much.
-   */
-  result(args, input) {
-    return new Promise((resolve15, reject) => {
-      const child2 = (0, import_node_child_process2.execFile)("git", ["-c", "core.quotepath=off", ...args], { cwd: this.cwd, env: GIT_ENV, encoding: "buffer", maxBuffer: MAX_BUFFER }, (err, stdout, stderr) => {
-        const exitCode = err ? err.code : 0;
-        if (typeof exitCode === "number") resolve15({ exitCode, stdout, stderr: stderr.toString("utf8") });
-        else reject(new GitError(args, stderr.toString("utf8") || err.message));
-      });
-      if (input !== void 0) child2.stdin.end(input);
-    });
-  }
-  /** For the rare reads a synchronous caller needs (a `file()` path at the base revision). */
-  runSync(args) {
-    try {
-      return (0, import_node_child_process2.execFileSync)("git", ["-c", "core.quotepath=off", ...args], { cwd: this.cwd, env: GIT_ENV, maxBuffer: MAX_BUFFER, stdio: ["ignore", "pipe", "pipe"] });
-    } catch (e) {
-      throw new GitError(args, String(e.stderr ?? e));
-    }
-  }
-  /** A `git cat-file --batch` process for many reads; close it when done. */
-  objects() {
-    return new ObjectReader(this.cwd);
-  }
-};
-var ObjectReader = class {
-  constructor(cwd) {
-    this.cwd = cwd;
-  }
-  cwd;
-  child;
-  buffer = Buffer.alloc(0);
-  pending = [];
-  failure;
-  /** The object `name` (an id, `<rev>:<path>` or `:<path>` for the index); undefined when missing. */
-  read(name) {
-    if (this.failure) return Promise.reject(this.failure);
-    if (/[\n\r]/.test(name)) return Promise.resolve(void 0);
-    const child2 = this.child ??= this.start();
-    return new Promise((resolve15, reject) => {
-      this.pending.push({ name, resolve: resolve15, reject });
-      child2.stdin.write(`${name}
-`);
-    });
-  }
-  close() {
-    if (!this.child) return;
-    this.child.removeAllListeners("close");
-    this.child.stdin.end();
-  }
-  start() {
-    const child2 = (0, import_node_child_process2.spawn)("git", ["-c", "core.quotepath=off", "cat-file", "--batch"], { cwd: this.cwd, env: GIT_ENV, stdio: ["pipe", "pipe", "ignore"] });
-    child2.stdout.on("data", (chunk) => {
-      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-      this.drain();
-    });
-    const fail = (e) => {
-      this.failure = e;
-      for (const p of this.pending.splice(0)) p.reject(e);
-    };
-    child2.on("error", fail);
-    child2.on("close", () => fail(new GitError(["cat-file", "--batch"], "the process ended early")));
-    child2.stdin.on("error", () => {
-    });
-    return child2;
-  }
-  drain() {
-    while (this.pending.length) {
-      const eol = this.buffer.indexOf(10);
-      if (eol < 0) return;
-      const header = this.buffer.subarray(0, eol).toString("utf8");
-      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
-        this.buffer = this.buffer.subarray(eol + 1);
-        this.pending.shift().resolve(void 0);
-        continue;
-      }
-      const [id, type, size] = header.split(" ");
-      const end = eol + 1 + Number(size);
-      if (this.buffer.length < end + 1) return;
-      const data = Buffer.from(this.buffer.subarray(eol + 1, end));
-      this.buffer = this.buffer.subarray(end + 1);
-      this.pending.shift().resolve({ id, type, data });
-    }
-  }
-};
-function parseTree(data, hashBytes) {
-  const out = /* @__PURE__ */ new Map();
-  let at2 = 0;
-  while (at2 < data.length) {
-    const space = data.indexOf(32, at2);
-    const nul = data.indexOf(0, space);
-    const mode = data.subarray(at2, space).toString("latin1");
-    const name = data.subarray(space + 1, nul).toString("utf8");
-    out.set(name, { mode, id: data.subarray(nul + 1, nul + 1 + hashBytes).toString("hex") });
-    at2 = nul + 1 + hashBytes;
-  }
-  return out;
-}
-function nulFields(buf) {
-  const parts = buf.toString().split("\0");
-  if (parts[parts.length - 1] === "") parts.pop();
-  return parts;
-}
-
 // src/engine/diff/revisions.ts
 init_errors();
 var FETCH_HINT = "fetch more history (`git fetch --deepen=100`, or `git fetch --unshallow`; in GitHub Actions set `fetch-depth: 0` on actions/checkout)";
@@ -24208,7 +24207,7 @@ function reportsInput(env) {
     return { format: parsed.format, file: parsed.file };
   });
 }
-function pullRequestBase(env, workspace) {
+async function pullRequestBase(env, workspace) {
   if (!/^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? "") || !env.GITHUB_EVENT_PATH) return void 0;
   let event;
   try {
@@ -24218,8 +24217,8 @@ function pullRequestBase(env, workspace) {
   }
   const sha = event.pull_request?.base?.sha;
   if (typeof sha !== "string" || !/^[0-9a-f]{40,64}$/.test(sha)) return void 0;
-  const present = (0, import_node_child_process3.spawnSync)("git", ["cat-file", "-e", `${sha}^{commit}`], { cwd: workspace, encoding: "utf8" });
-  if (present.status !== 0) {
+  const present = await new Git(workspace).result(["cat-file", "-e", `${sha}^{commit}`]).catch(() => void 0);
+  if (present?.exitCode !== 0) {
     throw new UsageError(
       `the pull request's base commit ${sha.slice(0, 12)} is not in the checkout, so the change cannot be compared with it; give actions/checkout \`fetch-depth: 0\` (or set diff-pull-request: false)`
     );
@@ -24344,7 +24343,7 @@ async function collect(inputs, workspace, env) {
     results.push(outcome.result);
     failOn = outcome.failOn;
   }
-  const base = inputs.diffBase || (inputs.diffPullRequest ? pullRequestBase(env, workspace) : void 0);
+  const base = inputs.diffBase || (inputs.diffPullRequest ? await pullRequestBase(env, workspace) : void 0);
   if (base) {
     const outcome = await diff({
       cwd: workspace,

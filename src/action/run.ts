@@ -1,12 +1,12 @@
 // The GitHub Action: scan in-process, then annotations on stdout, SARIF to a file, a markdown
 // job summary, and outputs (findings, blocking, sarif-file). Exit codes are the CLI's:
 // 0 nothing blocking, 1 blocking findings, 2 bad inputs or anything not understood.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../engine/config.js';
 import { ParseError, UsageError } from '../core/errors.js';
+import { Git } from '../core/git.js';
 import { compareFindings } from '../engine/runner.js';
 import type { FileError, Finding, RelatedLocation, RuleMeta, RunResult, Severity } from '../core/types.js';
 import { REPORTERS } from '../reporters/index.js';
@@ -103,7 +103,7 @@ function reportsInput(env: NodeJS.ProcessEnv): Required<OutputSpec>[] {
  * The base commit of the pull request that triggered the run (GITHUB_EVENT_PATH), or undefined
  * for other events. A base missing from a shallow checkout is a usage error saying how to fetch it.
  */
-export function pullRequestBase(env: NodeJS.ProcessEnv, workspace: string): string | undefined {
+export async function pullRequestBase(env: NodeJS.ProcessEnv, workspace: string): Promise<string | undefined> {
   if (!/^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? '') || !env.GITHUB_EVENT_PATH) return undefined;
   let event: { pull_request?: { base?: { sha?: unknown } } };
   try {
@@ -113,8 +113,9 @@ export function pullRequestBase(env: NodeJS.ProcessEnv, workspace: string): stri
   }
   const sha = event.pull_request?.base?.sha;
   if (typeof sha !== 'string' || !/^[0-9a-f]{40,64}$/.test(sha)) return undefined;
-  const present = spawnSync('git', ['cat-file', '-e', `${sha}^{commit}`], { cwd: workspace, encoding: 'utf8' });
-  if (present.status !== 0) {
+  // Through the same git wrapper (and environment) as the diff that follows.
+  const present = await new Git(workspace).result(['cat-file', '-e', `${sha}^{commit}`]).catch(() => undefined);
+  if (present?.exitCode !== 0) {
     throw new UsageError(
       `the pull request's base commit ${sha.slice(0, 12)} is not in the checkout, so the change cannot be compared with it; give actions/checkout \`fetch-depth: 0\` (or set diff-pull-request: false)`,
     );
@@ -251,7 +252,7 @@ async function collect(inputs: ActionInputs, workspace: string, env: NodeJS.Proc
     results.push(outcome.result);
     failOn = outcome.failOn;
   }
-  const base = inputs.diffBase || (inputs.diffPullRequest ? pullRequestBase(env, workspace) : undefined);
+  const base = inputs.diffBase || (inputs.diffPullRequest ? await pullRequestBase(env, workspace) : undefined);
   if (base) {
     const outcome = await diff({
       cwd: workspace,
