@@ -232,7 +232,7 @@ function boundaryRoots(targets, cwd) {
   return [...roots];
 }
 function repositoryAbove(dir) {
-  for (let d = dir; ; d = (0, import_node_path.dirname)(d)) {
+  for (let d = (0, import_node_path.resolve)(dir); ; d = (0, import_node_path.dirname)(d)) {
     if ((0, import_node_fs.existsSync)((0, import_node_path.join)(d, ".git"))) return d;
     if ((0, import_node_path.dirname)(d) === d) return void 0;
   }
@@ -15026,7 +15026,7 @@ function parseEnvFile(text2, file, lookup) {
   const entries = [];
   const suppressions = [];
   const own = /* @__PURE__ */ new Map();
-  const resolve15 = (n) => own.get(n) ?? lookup(n);
+  const resolve16 = (n) => own.get(n) ?? lookup(n);
   let pending = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
@@ -15085,7 +15085,7 @@ function parseEnvFile(text2, file, lookup) {
       if (quote === "'") value = raw;
       else {
         const unescaped = raw.replace(/\\(.)/g, (whole, ch) => ESCAPES[ch] ?? whole);
-        const r = interpolate(unescaped, resolve15);
+        const r = interpolate(unescaped, resolve16);
         value = r.value;
         unresolved = r.unresolved;
       }
@@ -15095,7 +15095,7 @@ function parseEnvFile(text2, file, lookup) {
         trailing = rest.slice(hash);
         rest = rest.slice(0, hash);
       }
-      const r = interpolate(rest.trim(), resolve15);
+      const r = interpolate(rest.trim(), resolve16);
       value = r.value;
       unresolved = r.unresolved;
     }
@@ -21420,7 +21420,7 @@ function partition(groups, parts) {
 function startWorker(entry2, job, onDone) {
   const settle = /* @__PURE__ */ new Map();
   const outcomes = /* @__PURE__ */ new Map();
-  for (const g of job.groups) outcomes.set(g.index, new Promise((resolve15) => settle.set(g.index, resolve15)));
+  for (const g of job.groups) outcomes.set(g.index, new Promise((resolve16) => settle.set(g.index, resolve16)));
   const failAll = (why) => {
     for (const g of job.groups) {
       const file = g.files[0]?.path ?? "?";
@@ -21532,7 +21532,6 @@ function applySuppressions(findings, allow, inline, today2, resolveId, configFil
 }
 
 // src/engine/dev-files.ts
-var import_node_fs7 = require("node:fs");
 var import_node_path13 = require("node:path");
 
 // src/knowledge/dev-files.ts
@@ -21578,31 +21577,23 @@ function devBuildStage(text2) {
 }
 var TEST_FOLDERS = ["test", "tests", "testing", "testdata", "test-data", "test_data", "fixtures", "__tests__", "e2e", "integration-tests", "cypress"];
 var TEST_WORDS = ["test", "tests", "testing", "e2e"];
-function isTestFile(relPath) {
-  const parts = relPath.split(/[\\/]+/).filter((p) => p && p !== ".");
-  const fileName = parts.pop() ?? "";
-  const folder = parts.find((p) => DEV_FOLDERS.includes(p.toLowerCase()));
-  if (folder) return TEST_FOLDERS.includes(folder.toLowerCase());
-  if (isEnvironmentSettings(fileName)) return false;
-  return fileName.replace(/\.[^.]+$/, "").toLowerCase().split(/[^a-z0-9]+/).some((w) => TEST_WORDS.includes(w));
-}
 var HEADER_LINES = 15;
-function devFileReason(relPath, text2) {
+function devFile(relPath, text2) {
   const parts = relPath.split(/[\\/]+/).filter((p) => p && p !== ".");
   const fileName = parts.pop() ?? "";
   const folder = parts.find((p) => DEV_FOLDERS.includes(p.toLowerCase()));
-  if (folder) return `it is under \`${parts.slice(0, parts.indexOf(folder) + 1).join("/")}/\`, a folder of examples, tests or docs`;
-  const words = fileName.replace(/\.[^.]+$/, "").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  const word = isEnvironmentSettings(fileName) ? void 0 : words.find((w) => DEV_NAME_WORDS.includes(w));
-  if (word) return `its name (\`${fileName}\`) says it is for ${word === "ci" ? "CI" : word}`;
-  if (text2 !== void 0) {
-    const stage = devBuildStage(text2);
-    if (stage) return `its services run the \`${stage}\` build stage of their Dockerfile (build.target)`;
-    const comments = text2.split("\n", HEADER_LINES).filter((l) => /^\s*(?:#|\/\/|\/\*|\*)/.test(l)).join(" ");
-    const phrase = HEADER_PHRASES.map((p) => p.exec(comments)?.[0]).find(Boolean);
-    if (phrase) return `its header comment says "${phrase.trim()}"`;
+  if (folder) {
+    return { reason: `it is under \`${parts.slice(0, parts.indexOf(folder) + 1).join("/")}/\`, a folder of examples, tests or docs`, testSuite: TEST_FOLDERS.includes(folder.toLowerCase()) };
   }
-  return void 0;
+  const words = isEnvironmentSettings(fileName) ? [] : fileName.replace(/\.[^.]+$/, "").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const word = words.find((w) => DEV_NAME_WORDS.includes(w));
+  if (word) return { reason: `its name (\`${fileName}\`) says it is for ${word === "ci" ? "CI" : word}`, testSuite: words.some((w) => TEST_WORDS.includes(w)) };
+  if (text2 === void 0) return void 0;
+  const stage = devBuildStage(text2);
+  if (stage) return { reason: `its services run the \`${stage}\` build stage of their Dockerfile (build.target)`, testSuite: false };
+  const comments = text2.split("\n", HEADER_LINES).filter((l) => /^\s*(?:#|\/\/|\/\*|\*)/.test(l)).join(" ");
+  const phrase = HEADER_PHRASES.map((p) => p.exec(comments)?.[0]).find(Boolean);
+  return phrase ? { reason: `its header comment says "${phrase.trim()}"`, testSuite: false } : void 0;
 }
 var README_NAMES = ["README.md", "README", "README.rst", "README.txt", "readme.md"];
 var README_PHRASES = [
@@ -21619,88 +21610,68 @@ function readmeDisclaimer(text2) {
 // src/engine/dev-files.ts
 init_read();
 function relaxDevFindings(findings, ctx) {
-  const reasons = /* @__PURE__ */ new Map();
-  const repoRoots = /* @__PURE__ */ new Map();
+  const repositories = /* @__PURE__ */ new Map();
   const readmes = /* @__PURE__ */ new Map();
-  const tests = /* @__PURE__ */ new Map();
-  const reasonFor = (file) => {
-    if (!reasons.has(file)) {
-      const inside2 = pathInsideRepository(file, ctx, repoRoots);
-      tests.set(file, isTestFile(inside2));
-      reasons.set(file, devFileReason(inside2, ctx.texts.get(file)) ?? readmeReason((0, import_node_path13.resolve)(ctx.cwd, file), inside2, readmes));
+  const classified = /* @__PURE__ */ new Map();
+  const classify = (file) => {
+    if (!classified.has(file)) {
+      const { top, inside: inside2 } = placeInRepository(file, ctx, repositories);
+      const own = devFile(inside2, ctx.texts.get(file));
+      const said = own ? void 0 : readmeReason((0, import_node_path13.resolve)(ctx.cwd, file), top, readmes);
+      classified.set(file, own ?? (said ? { reason: said, testSuite: false } : void 0));
     }
-    return reasons.get(file);
-  };
-  const reasonThroughRoot = (f) => {
-    const own = reasonFor(f.location.file);
-    if (own) return { reason: own, file: f.location.file };
-    const root = ctx.checkedFrom?.get(f);
-    const viaRoot = root && root !== f.location.file ? reasonFor(root) : void 0;
-    return viaRoot ? { reason: `it was found by checking \`${(0, import_node_path13.dirname)(root)}/\`, and ${viaRoot}`, file: root } : void 0;
+    return classified.get(file);
   };
   return findings.map((f) => {
     if (ctx.fromPlans.has(f) || f.suppressed) return f;
-    const found = reasonThroughRoot(f);
-    if (!found) return f;
-    const reason = found.reason;
+    const root = ctx.checkedFrom?.get(f);
+    const own = classify(f.location.file);
+    const viaRoot = own || !root || root === f.location.file ? void 0 : classify(root);
+    const dev = own ?? (viaRoot ? { ...viaRoot, reason: `it was found by checking \`${(0, import_node_path13.dirname)(root)}/\`, and ${viaRoot.reason}` } : void 0);
+    if (!dev) return f;
     if (ctx.mode === "relax") {
-      if (tests.get(found.file)) {
-        return { ...f, suppressed: true, suppression: { kind: "dev-file", reason: `${reason}; a test suite is not deployed` } };
-      }
-      if (UPKEEP_CATEGORIES.includes(ctx.categoryOf(f.ruleId) ?? "")) {
-        return { ...f, suppressed: true, suppression: { kind: "dev-file", reason: `${reason}; upkeep of a deployment does not apply there` } };
-      }
+      if (dev.testSuite) return { ...f, suppressed: true, suppression: { kind: "dev-file", reason: `${dev.reason}; a test suite is not deployed` } };
+      if (ctx.upkeep(f.ruleId)) return { ...f, suppressed: true, suppression: { kind: "dev-file", reason: `${dev.reason}; upkeep of a deployment does not apply there` } };
     }
-    return f.severity === "error" ? { ...f, severity: "warning", relaxed: { from: "error", reason } } : f;
+    return f.severity === "error" ? { ...f, severity: "warning", relaxed: { from: "error", reason: dev.reason } } : f;
   });
 }
-function readmeReason(abs, inside2, cache2) {
-  const depth = inside2.split(/[\\/]+/).length - 1;
-  let dir = (0, import_node_path13.dirname)(abs);
-  const top = (0, import_node_path13.resolve)(dir, ...Array(depth).fill(".."));
-  for (let level = depth; level >= 0; level--, dir = (0, import_node_path13.dirname)(dir)) {
+function readmeReason(abs, top, cache2) {
+  for (let dir = (0, import_node_path13.dirname)(abs); dir === top || dir.startsWith(top + import_node_path13.sep); dir = (0, import_node_path13.dirname)(dir)) {
     if (!cache2.has(dir)) cache2.set(dir, disclaimerIn(dir, top));
     const said = cache2.get(dir);
     if (said) {
       const shown = (0, import_node_path13.relative)(top, dir).split(import_node_path13.sep).join("/");
       return `the README in \`${shown ? `${shown}/` : "./"}\` says "${said}"`;
     }
+    if (dir === top) break;
   }
   return void 0;
 }
 function disclaimerIn(dir, top) {
   for (const name of README_NAMES) {
     const read = readReferencedFile((0, import_node_path13.join)(dir, name), [top]);
-    if ("text" in read && read.text !== void 0) return readmeDisclaimer(read.text.slice(0, 64 * 1024));
+    if (read.text !== void 0) return readmeDisclaimer(read.text.slice(0, 64 * 1024));
   }
   return void 0;
 }
-function pathInsideRepository(file, ctx, cache2) {
+function placeInRepository(file, ctx, repositories) {
   const abs = (0, import_node_path13.resolve)(ctx.cwd, file);
-  const root = repositoryRoot((0, import_node_path13.dirname)(abs), cache2);
-  if (root) return (0, import_node_path13.relative)(root, abs);
-  if (abs.startsWith(ctx.cwd + import_node_path13.sep)) return (0, import_node_path13.relative)(ctx.cwd, abs);
+  const dir = (0, import_node_path13.dirname)(abs);
+  if (!repositories.has(dir)) repositories.set(dir, repositoryAbove(dir));
+  const root = repositories.get(dir);
+  if (root) return { top: root, inside: (0, import_node_path13.relative)(root, abs) };
+  if (abs.startsWith(ctx.cwd + import_node_path13.sep)) return { top: ctx.cwd, inside: (0, import_node_path13.relative)(ctx.cwd, abs) };
   const target = ctx.targets.get(file);
   if (target) {
     const t = (0, import_node_path13.resolve)(ctx.cwd, target);
-    if (abs.startsWith(t + import_node_path13.sep)) return (0, import_node_path13.relative)(t, abs);
+    if (abs.startsWith(t + import_node_path13.sep)) return { top: t, inside: (0, import_node_path13.relative)(t, abs) };
   }
-  return abs.split(import_node_path13.sep).pop() ?? file;
-}
-function repositoryRoot(dir, cache2) {
-  if (cache2.has(dir)) return cache2.get(dir);
-  let root;
-  if ((0, import_node_fs7.existsSync)((0, import_node_path13.join)(dir, ".git"))) root = dir;
-  else {
-    const parent = (0, import_node_path13.dirname)(dir);
-    root = parent === dir || !(0, import_node_path13.isAbsolute)(parent) ? void 0 : repositoryRoot(parent, cache2);
-  }
-  cache2.set(dir, root);
-  return root;
+  return { top: dir, inside: abs.split(import_node_path13.sep).pop() ?? file };
 }
 
 // src/engine/plan-sources.ts
-var import_node_fs8 = require("node:fs");
+var import_node_fs7 = require("node:fs");
 var import_node_path14 = require("node:path");
 init_read();
 init_errors();
@@ -21727,7 +21698,7 @@ async function loadForLocations(dir, load, errors) {
   const explicit = load.tfDir === dir;
   let names;
   try {
-    names = (0, import_node_fs8.readdirSync)(dir).filter(isTerraformName).sort();
+    names = (0, import_node_fs7.readdirSync)(dir).filter(isTerraformName).sort();
   } catch (e) {
     if (explicit) errors.push({ file: displayPath(dir, load.cwd), message: `--tf-dir: cannot read folder (${e.code ?? e})` });
     return void 0;
@@ -21762,13 +21733,13 @@ async function loadForLocations(dir, load, errors) {
 init_terraform();
 
 // src/model/helm-adapter.ts
-var import_node_fs10 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 var import_node_path16 = require("node:path");
 init_errors();
 init_read();
 
 // src/model/helmfile.ts
-var import_node_fs9 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 var import_node_path15 = require("node:path");
 var import_yaml11 = __toESM(require_dist(), 1);
 init_errors();
@@ -21827,7 +21798,7 @@ function helmfileReferences(file) {
   return out;
 }
 function readInTree(abs, options) {
-  const r = (0, import_node_fs9.existsSync)(abs) ? readReferencedFile(abs, options.roots) : void 0;
+  const r = (0, import_node_fs8.existsSync)(abs) ? readReferencedFile(abs, options.roots) : void 0;
   return r?.text === void 0 ? void 0 : { path: displayPath(abs, options.cwd), text: r.text };
 }
 var scalarText2 = (n) => (0, import_yaml11.isScalar)(n) && (typeof n.value === "string" || typeof n.value === "number") ? String(n.value) : void 0;
@@ -21858,7 +21829,7 @@ function loadHelmfileRelease(file, part, options) {
         continue;
       }
       const abs = (0, import_node_path15.resolve)(dir, p);
-      const read = (0, import_node_fs9.existsSync)(abs) ? readReferencedFile(abs, options.roots) : void 0;
+      const read = (0, import_node_fs8.existsSync)(abs) ? readReferencedFile(abs, options.roots) : void 0;
       if (!read || read.text === void 0) {
         unread.push({ at: at2(item), what, why: read ? read.error : "the file does not exist", fix: read ? "keep the file inside the repository" : "add the file, or fix the path" });
         continue;
@@ -21904,7 +21875,7 @@ function loadHelmfileRelease(file, part, options) {
 var CHART_FILE = /^Chart\.ya?ml$/;
 var BASE_VALUES = ["values.yaml", "values.yml"];
 var CHART_SUBFOLDERS = /^(ci|values)$/i;
-var chartFileIn = (dir) => ["Chart.yaml", "Chart.yml"].map((n) => (0, import_node_path16.join)(dir, n)).find((p) => (0, import_node_fs10.existsSync)(p));
+var chartFileIn = (dir) => ["Chart.yaml", "Chart.yml"].map((n) => (0, import_node_path16.join)(dir, n)).find((p) => (0, import_node_fs9.existsSync)(p));
 function chartFolderOf(absPath) {
   const dir = (0, import_node_path16.dirname)(absPath);
   if (chartFileIn(dir)) return dir;
@@ -21993,7 +21964,7 @@ var helmAdapter = {
     const read = (abs) => parseYaml(named.get(abs) ?? readExtra(abs, displayPath(abs, options.cwd)));
     const chartAbs = chartFileIn(folder);
     const chartYaml = read(chartAbs);
-    const baseAbs = BASE_VALUES.map((n) => (0, import_node_path16.join)(folder, n)).find((p) => named.has(p) || (0, import_node_fs10.existsSync)(p));
+    const baseAbs = BASE_VALUES.map((n) => (0, import_node_path16.join)(folder, n)).find((p) => named.has(p) || (0, import_node_fs9.existsSync)(p));
     const chartValues = baseAbs ? read(baseAbs) : void 0;
     const extraAbs = options.helmValues.map((p) => (0, import_node_path16.resolve)(options.cwd, p));
     const overlay = group.files.find((f) => rank(f) === 1 && !extraAbs.includes(f.absPath));
@@ -22256,12 +22227,13 @@ async function run(opts) {
   const inline = [...models, ...sourceOnly].flatMap((m) => m.inlineSuppressions);
   const resolveId = makeIdResolver(opts.rules);
   const configDisplay = config.source ? relativeTo(opts.cwd, config.source) : void 0;
+  const upkeepRules = new Set(active.filter((a) => UPKEEP_CATEGORIES.includes(a.rule.category)).map((a) => a.rule.id));
   const relaxed = config.devFiles === "strict" ? raw : relaxDevFindings(raw, {
     cwd: opts.cwd,
     texts: new Map(sources.map(({ file }) => [file.path, file.text])),
     targets: new Map(sources.map(({ d }) => [d.path, d.target])),
     fromPlans,
-    categoryOf: (id) => active.find((a) => a.rule.id === id)?.rule.category,
+    upkeep: (id) => upkeepRules.has(id),
     checkedFrom,
     mode: config.devFiles
   });
@@ -22483,7 +22455,7 @@ var githubReporter = (result, options) => {
 
 // src/action/run.ts
 var import_node_crypto5 = require("node:crypto");
-var import_node_fs16 = require("node:fs");
+var import_node_fs15 = require("node:fs");
 var import_node_path24 = require("node:path");
 init_errors();
 
@@ -22528,10 +22500,10 @@ var Git = class {
    * missing revision). Rejects only when git could not run or said too much.
    */
   result(args, input) {
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       const child2 = (0, import_node_child_process2.execFile)("git", ["-c", "core.quotepath=off", ...args], { cwd: this.cwd, env: GIT_ENV, encoding: "buffer", maxBuffer: MAX_BUFFER }, (err, stdout, stderr) => {
         const exitCode = err ? err.code : 0;
-        if (typeof exitCode === "number") resolve15({ exitCode, stdout, stderr: stderr.toString("utf8") });
+        if (typeof exitCode === "number") resolve16({ exitCode, stdout, stderr: stderr.toString("utf8") });
         else reject(new GitError(args, stderr.toString("utf8") || err.message));
       });
       if (input !== void 0) child2.stdin.end(input);
@@ -22564,8 +22536,8 @@ var ObjectReader = class {
     if (this.failure) return Promise.reject(this.failure);
     if (/[\n\r]/.test(name)) return Promise.resolve(void 0);
     const child2 = this.child ??= this.start();
-    return new Promise((resolve15, reject) => {
-      this.pending.push({ name, resolve: resolve15, reject });
+    return new Promise((resolve16, reject) => {
+      this.pending.push({ name, resolve: resolve16, reject });
       child2.stdin.write(`${name}
 `);
     });
@@ -23264,7 +23236,7 @@ function parseOutputSpec(value) {
 }
 
 // src/core/version.ts
-var import_node_fs11 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 var import_node_path18 = require("node:path");
 var import_node_url = require("node:url");
 function findPackageRoot(from = (0, import_node_path18.dirname)((0, import_node_url.fileURLToPath)(__iacGuardModuleUrl))) {
@@ -23272,7 +23244,7 @@ function findPackageRoot(from = (0, import_node_path18.dirname)((0, import_node_
   for (; ; ) {
     const pkg2 = (0, import_node_path18.join)(dir, "package.json");
     try {
-      if ((0, import_node_fs11.existsSync)(pkg2) && JSON.parse((0, import_node_fs11.readFileSync)(pkg2, "utf8")).name === "iac-guard") return dir;
+      if ((0, import_node_fs10.existsSync)(pkg2) && JSON.parse((0, import_node_fs10.readFileSync)(pkg2, "utf8")).name === "iac-guard") return dir;
     } catch {
     }
     const parent = (0, import_node_path18.dirname)(dir);
@@ -23283,7 +23255,7 @@ function findPackageRoot(from = (0, import_node_path18.dirname)((0, import_node_
 function readPackage() {
   for (const rel of ["../package.json", "../../package.json"]) {
     try {
-      const pkg2 = JSON.parse((0, import_node_fs11.readFileSync)(new URL(rel, __iacGuardModuleUrl), "utf8"));
+      const pkg2 = JSON.parse((0, import_node_fs10.readFileSync)(new URL(rel, __iacGuardModuleUrl), "utf8"));
       if (pkg2.name === "iac-guard" && pkg2.version) return { version: pkg2.version, ...pkg2.homepage ? { homepage: pkg2.homepage } : {} };
     } catch {
     }
@@ -23298,7 +23270,7 @@ var TOOL = {
 };
 
 // src/engine/plugins.ts
-var import_node_fs12 = require("node:fs");
+var import_node_fs11 = require("node:fs");
 var import_node_module = require("node:module");
 var import_node_path19 = require("node:path");
 var import_node_url2 = require("node:url");
@@ -23347,7 +23319,7 @@ function resolveIacGuardToThisCopy() {
   if (!selfResolution) return false;
   const root = findPackageRoot();
   const built = root ? (0, import_node_path19.join)(root, "dist", "src", "index.js") : void 0;
-  const api = built && (0, import_node_fs12.existsSync)(built) ? (0, import_node_url2.pathToFileURL)(built).href : `data:text/javascript,${encodeURIComponent(API_SHIM)}`;
+  const api = built && (0, import_node_fs11.existsSync)(built) ? (0, import_node_url2.pathToFileURL)(built).href : `data:text/javascript,${encodeURIComponent(API_SHIM)}`;
   (0, import_node_module.register)(`data:text/javascript,${encodeURIComponent(SELF_RESOLVE_HOOK)}`, { data: { api } });
   return true;
 }
@@ -23393,8 +23365,8 @@ function resolveImportCondition(spec, searchDirs) {
   const subpath = [".", ...parts.slice(nameLength)].join("/");
   for (const dir of searchDirs) {
     const pkgDir = (0, import_node_path19.join)(dir, name);
-    if (!(0, import_node_fs12.existsSync)((0, import_node_path19.join)(pkgDir, "package.json"))) continue;
-    const pkg2 = JSON.parse((0, import_node_fs12.readFileSync)((0, import_node_path19.join)(pkgDir, "package.json"), "utf8"));
+    if (!(0, import_node_fs11.existsSync)((0, import_node_path19.join)(pkgDir, "package.json"))) continue;
+    const pkg2 = JSON.parse((0, import_node_fs11.readFileSync)((0, import_node_path19.join)(pkgDir, "package.json"), "utf8"));
     const exportsMap = pkg2.exports;
     const entry2 = typeof exportsMap === "object" && exportsMap !== null && !Array.isArray(exportsMap) && subpath in exportsMap ? exportsMap[subpath] : subpath === "." ? exportsMap : void 0;
     const target = pickCondition(entry2);
@@ -23467,7 +23439,7 @@ async function rulesFor(config, cwd, trust) {
 init_read();
 
 // src/engine/diff/load.ts
-var import_node_fs13 = require("node:fs");
+var import_node_fs12 = require("node:fs");
 var import_node_path21 = require("node:path");
 init_read();
 init_errors();
@@ -23725,7 +23697,7 @@ var isConfig = (name) => {
   return kind === "tf" || kind === "tf.json" || kind === "terragrunt";
 };
 async function loadDiff(request) {
-  const req = { ...request, cwd: (0, import_node_fs13.realpathSync)(request.cwd) };
+  const req = { ...request, cwd: (0, import_node_fs12.realpathSync)(request.cwd) };
   const here = new Git(req.cwd);
   const objects = here.objects();
   try {
@@ -23869,7 +23841,7 @@ init_errors();
 init_read();
 
 // src/engine/select.ts
-var import_node_fs14 = require("node:fs");
+var import_node_fs13 = require("node:fs");
 var import_node_path22 = require("node:path");
 init_errors();
 function createSelection(req) {
@@ -23948,7 +23920,7 @@ function changedSince(changed, cwd) {
 }
 function isRegularFile(abs) {
   try {
-    return (0, import_node_fs14.existsSync)(abs) && (0, import_node_fs14.statSync)(abs).isFile();
+    return (0, import_node_fs13.existsSync)(abs) && (0, import_node_fs13.statSync)(abs).isFile();
   } catch {
     return false;
   }
@@ -24107,7 +24079,7 @@ async function upsertComment(target, markdown, fetchImpl = fetch) {
 }
 
 // src/action/runner-files.ts
-var import_node_fs15 = require("node:fs");
+var import_node_fs14 = require("node:fs");
 var import_node_crypto4 = require("node:crypto");
 init_errors();
 function getInput(env, name) {
@@ -24142,13 +24114,13 @@ ${delimiter}
 function setOutputs(env, outputs) {
   const file = env.GITHUB_OUTPUT;
   if (!file) return;
-  (0, import_node_fs15.appendFileSync)(file, Object.entries(outputs).map(([k, v]) => formatOutput(k, v)).join(""));
+  (0, import_node_fs14.appendFileSync)(file, Object.entries(outputs).map(([k, v]) => formatOutput(k, v)).join(""));
 }
 var MAX_SUMMARY_BYTES = 1e3 * 1e3;
 function appendSummary(env, markdown) {
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return;
-  (0, import_node_fs15.appendFileSync)(file, capSummary(markdown));
+  (0, import_node_fs14.appendFileSync)(file, capSummary(markdown));
 }
 function capSummary(markdown) {
   if (Buffer.byteLength(markdown) <= MAX_SUMMARY_BYTES) return markdown;
@@ -24211,7 +24183,7 @@ async function pullRequestBase(env, workspace) {
   if (!/^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? "") || !env.GITHUB_EVENT_PATH) return void 0;
   let event;
   try {
-    event = JSON.parse((0, import_node_fs16.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
+    event = JSON.parse((0, import_node_fs15.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
   } catch (e) {
     throw new UsageError(`cannot read the pull request event ${env.GITHUB_EVENT_PATH}: ${e.message}`);
   }
@@ -24229,7 +24201,7 @@ async function commentOnPullRequest(env, inputs, markdown) {
   if (!inputs.githubToken) return "input comment is true but github-token is empty";
   let event;
   try {
-    event = env.GITHUB_EVENT_PATH ? JSON.parse((0, import_node_fs16.readFileSync)(env.GITHUB_EVENT_PATH, "utf8")) : void 0;
+    event = env.GITHUB_EVENT_PATH ? JSON.parse((0, import_node_fs15.readFileSync)(env.GITHUB_EVENT_PATH, "utf8")) : void 0;
   } catch {
     event = void 0;
   }
@@ -24260,7 +24232,7 @@ async function runAction(env, out) {
   let sarifFile = "";
   if (inputs.sarifFile) {
     try {
-      (0, import_node_fs16.writeFileSync)((0, import_node_path24.resolve)(workspace, inputs.sarifFile), REPORTERS.sarif(result, options));
+      (0, import_node_fs15.writeFileSync)((0, import_node_path24.resolve)(workspace, inputs.sarifFile), REPORTERS.sarif(result, options));
       sarifFile = inputs.sarifFile;
     } catch (e) {
       return failToRun(env, out, `cannot write sarif-file ${inputs.sarifFile}: ${e.code ?? String(e)}`);
@@ -24268,7 +24240,7 @@ async function runAction(env, out) {
   }
   for (const { format, file } of inputs.reports) {
     try {
-      (0, import_node_fs16.writeFileSync)((0, import_node_path24.resolve)(workspace, file), REPORTERS[format](result, options));
+      (0, import_node_fs15.writeFileSync)((0, import_node_path24.resolve)(workspace, file), REPORTERS[format](result, options));
     } catch (e) {
       return failToRun(env, out, `cannot write ${file}: ${e.code ?? String(e)}`);
     }

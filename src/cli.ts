@@ -13,7 +13,7 @@ import { FORMATS, parseOutputSpec, REPO_RELATIVE_FORMATS, type OutputSpec } from
 import { REPORTERS } from './reporters/index.js';
 import { countResult, plural, summaryLine, visible } from './reporters/common.js';
 import { rebasePath, rebaseResult } from './reporters/paths.js';
-import { findRepoRoot } from './core/git.js';
+import { repositoryAbove } from './core/read.js';
 import { suggest } from './core/suggest.js';
 import { BUILTIN_RULES } from '../rules/index.js';
 import { applyBaseline, baselineText, readBaseline } from './commands/baseline.js';
@@ -214,7 +214,7 @@ function reportRoot(cwd: string, baseDir: string | undefined): string {
     if (!isDir) throw new UsageError(`--base-dir ${baseDir}: not a folder`);
     return dir;
   }
-  return findRepoRoot(cwd) ?? cwd;
+  return repositoryAbove(cwd) ?? cwd;
 }
 
 const documentedRules = new Set(BUILTIN_RULES.map((r) => r.id));

@@ -2,8 +2,6 @@
 // always with `core.quotepath=off` and NUL-separated output so any file name survives.
 import { execFile, execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { existsSync } from 'node:fs';
-import { dirname as dirnamePath, join as joinPath, resolve as resolvePath } from 'node:path';
 import { UsageError } from './errors.js';
 
 const GIT_ENV = {
@@ -173,16 +171,3 @@ export function nulFields(buf: Buffer | string): string[] {
   return parts;
 }
 
-/**
- * The working tree that holds `dir`: the nearest folder upward with a `.git` (a folder, or the
- * file a worktree or submodule has). Found without running git: reports need it on every run.
- */
-export function findRepoRoot(dir: string): string | undefined {
-  let current = resolvePath(dir);
-  for (;;) {
-    if (existsSync(joinPath(current, '.git'))) return current;
-    const parent = dirnamePath(current);
-    if (parent === current) return undefined;
-    current = parent;
-  }
-}

@@ -1,7 +1,7 @@
 // core: reading a file the tool will parse, with the limits that keep a hostile input from taking
 // the machine down: a size cap, strict UTF-8, no NUL bytes; big plans handed over for streaming.
 import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FileError } from './types.js';
 import type { SourceFile } from './source.js';
 
@@ -321,8 +321,12 @@ export function boundaryRoots(targets: readonly string[], cwd: string): string[]
   return [...roots];
 }
 
-function repositoryAbove(dir: string): string | undefined {
-  for (let d = dir; ; d = dirname(d)) {
+/**
+ * The working tree that holds `dir`: the nearest folder upward with a `.git` (a folder, or the
+ * file a worktree or submodule has). Found without running git: reports need it on every run.
+ */
+export function repositoryAbove(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
     if (existsSync(join(d, '.git'))) return d;
     if (dirname(d) === d) return undefined;
   }

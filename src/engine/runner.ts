@@ -13,6 +13,7 @@ import { checkModel, errMessage, ruleContext, toFileError, toFileErrors, type Ac
 import { CheckedGroup, checkTerraformAhead, withoutTerraform } from './parallel.js';
 import { applySuppressions } from './suppressions.js';
 import { relaxDevFindings } from './dev-files.js';
+import { UPKEEP_CATEGORIES } from '../knowledge/dev-files.js';
 import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity, SkippedFile } from '../core/types.js';
 import { linkPlansToSources } from './plan-sources.js';
 import { ADAPTERS, type PlanModel, type TerraformModule, type ProjectInputs, type ScannedKind } from '../model/index.js';
@@ -298,6 +299,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const inline = [...models, ...sourceOnly].flatMap((m) => m.inlineSuppressions);
   const resolveId = makeIdResolver(opts.rules);
   const configDisplay = config.source ? relativeTo(opts.cwd, config.source) : undefined;
+  const upkeepRules = new Set(active.filter((a) => UPKEEP_CATEGORIES.includes(a.rule.category)).map((a) => a.rule.id));
   const relaxed = config.devFiles === 'strict'
     ? raw
     : relaxDevFindings(raw, {
@@ -305,7 +307,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
         texts: new Map(sources.map(({ file }) => [file.path, file.text])),
         targets: new Map(sources.map(({ d }) => [d.path, d.target])),
         fromPlans,
-        categoryOf: (id) => active.find((a) => a.rule.id === id)?.rule.category,
+        upkeep: (id) => upkeepRules.has(id),
         checkedFrom,
         mode: config.devFiles,
       });

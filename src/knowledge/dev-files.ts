@@ -66,48 +66,46 @@ function devBuildStage(text: string): string | undefined {
 const TEST_FOLDERS = ['test', 'tests', 'testing', 'testdata', 'test-data', 'test_data', 'fixtures', '__tests__', 'e2e', 'integration-tests', 'cypress'];
 const TEST_WORDS = ['test', 'tests', 'testing', 'e2e'];
 
-/**
- * Whether the file belongs to a test suite (its first example/test/docs folder is a test folder,
- * or its name says test). Examples, demos and docs are not: users copy them.
- */
-export function isTestFile(relPath: string): boolean {
-  const parts = relPath.split(/[\\/]+/).filter((p) => p && p !== '.');
-  const fileName = parts.pop() ?? '';
-  const folder = parts.find((p) => DEV_FOLDERS.includes(p.toLowerCase()));
-  if (folder) return TEST_FOLDERS.includes(folder.toLowerCase());
-  if (isEnvironmentSettings(fileName)) return false;
-  return fileName.replace(/\.[^.]+$/, '').toLowerCase().split(/[^a-z0-9]+/).some((w) => TEST_WORDS.includes(w));
-}
-
 /** How many leading lines may hold such a header comment. */
 const HEADER_LINES = 15;
 
+export interface DevFile {
+  /** Why the file is not a deployment, in words. */
+  reason: string;
+  /** Part of a test suite (a test folder, a name that says test): nothing there is deployed or copied. */
+  testSuite: boolean;
+}
+
 /**
- * Why a file is not a deployment, or undefined. `relPath` is the path inside the repository
- * (folders above the repository never count: a checkout under /tmp/test/ is not a test file);
- * `text` is the file's content, when read.
+ * Whether a file is not a deployment, and why, or undefined. `relPath` is the path inside the
+ * repository (folders above the repository never count: a checkout under /tmp/test/ is not a
+ * test file); `text` is the file's content, when read. Examples, demos and docs are not test
+ * suites: users copy them.
  */
-export function devFileReason(relPath: string, text?: string): string | undefined {
+export function devFile(relPath: string, text?: string): DevFile | undefined {
   const parts = relPath.split(/[\\/]+/).filter((p) => p && p !== '.');
   const fileName = parts.pop() ?? '';
   const folder = parts.find((p) => DEV_FOLDERS.includes(p.toLowerCase()));
-  if (folder) return `it is under \`${parts.slice(0, parts.indexOf(folder) + 1).join('/')}/\`, a folder of examples, tests or docs`;
-  const words = fileName.replace(/\.[^.]+$/, '').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  // `values-dev.yaml` and `dev.tfvars` are a dev environment's settings: deployed, not local.
-  const word = isEnvironmentSettings(fileName) ? undefined : words.find((w) => DEV_NAME_WORDS.includes(w));
-  if (word) return `its name (\`${fileName}\`) says it is for ${word === 'ci' ? 'CI' : word}`;
-  if (text !== undefined) {
-    const stage = devBuildStage(text);
-    if (stage) return `its services run the \`${stage}\` build stage of their Dockerfile (build.target)`;
-    const comments = text
-      .split('\n', HEADER_LINES)
-      .filter((l) => /^\s*(?:#|\/\/|\/\*|\*)/.test(l))
-      .join(' ');
-    const phrase = HEADER_PHRASES.map((p) => p.exec(comments)?.[0]).find(Boolean);
-    if (phrase) return `its header comment says "${phrase.trim()}"`;
+  if (folder) {
+    return { reason: `it is under \`${parts.slice(0, parts.indexOf(folder) + 1).join('/')}/\`, a folder of examples, tests or docs`, testSuite: TEST_FOLDERS.includes(folder.toLowerCase()) };
   }
-  return undefined;
+  // `values-dev.yaml` and `dev.tfvars` are a dev environment's settings: deployed, not local.
+  const words = isEnvironmentSettings(fileName) ? [] : fileName.replace(/\.[^.]+$/, '').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const word = words.find((w) => DEV_NAME_WORDS.includes(w));
+  if (word) return { reason: `its name (\`${fileName}\`) says it is for ${word === 'ci' ? 'CI' : word}`, testSuite: words.some((w) => TEST_WORDS.includes(w)) };
+  if (text === undefined) return undefined;
+  const stage = devBuildStage(text);
+  if (stage) return { reason: `its services run the \`${stage}\` build stage of their Dockerfile (build.target)`, testSuite: false };
+  const comments = text
+    .split('\n', HEADER_LINES)
+    .filter((l) => /^\s*(?:#|\/\/|\/\*|\*)/.test(l))
+    .join(' ');
+  const phrase = HEADER_PHRASES.map((p) => p.exec(comments)?.[0]).find(Boolean);
+  return phrase ? { reason: `its header comment says "${phrase.trim()}"`, testSuite: false } : undefined;
 }
+
+/** Why a file is not a deployment, or undefined (see devFile). */
+export const devFileReason = (relPath: string, text?: string): string | undefined => devFile(relPath, text)?.reason;
 
 /** README file names looked for in a file's folder and the folders above it, up to the repository root. */
 export const README_NAMES = ['README.md', 'README', 'README.rst', 'README.txt', 'readme.md'];
