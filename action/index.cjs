@@ -9510,6 +9510,7 @@ __export(terraform_exports, {
   isObject: () => isObject2,
   isUnknown: () => isUnknown,
   loadModuleFromFiles: () => loadModuleFromFiles,
+  mappedSourceDir: () => mappedSourceDir,
   overlayReader: () => overlayReader,
   stripInstanceKeys: () => stripInstanceKeys,
   terraformAdapter: () => terraformAdapter,
@@ -9619,7 +9620,7 @@ function stripInstanceKeys(address) {
 async function loadModuleFromFiles(files, options) {
   if (!files.length) throw new ParseError(options.cwd, "no Terraform files given");
   const unit = files.find((f) => isTerragrunt(baseName(f.path)) && (0, import_node_path6.dirname)(f.absPath) === (0, import_node_path6.dirname)(files[0].absPath));
-  if (unit) return loadTerragruntUnit(unit, files, options);
+  if (unit) return loadTerragruntUnit(unit, options);
   const reader = options.reader ?? diskReader;
   const absDir = (0, import_node_path6.dirname)(files[0].absPath);
   const model = new TerraformModule(absDir, absDir === (0, import_node_path6.resolve)(options.cwd) ? "." : displayPath(absDir, options.cwd), reader, options.cwd, options.roots);
@@ -9627,26 +9628,17 @@ async function loadModuleFromFiles(files, options) {
   const rootFiles = files.filter((f) => (0, import_node_path6.dirname)(f.absPath) === absDir);
   const config = rootFiles.filter((f) => isConfigFile(baseName(f.path))).sort(byName);
   const vars = rootFiles.filter((f) => isVarsFile(baseName(f.path))).sort(byName);
-  const readable = [];
-  for (const f of vars) {
-    const why = f.opaque ?? await parseCached(f).then(() => void 0, () => opaqueVars(f));
-    if (why) model.opaqueVarFiles.push({ file: f.path, why, autoLoaded: isAutoVars(baseName(f.path)) });
-    else readable.push(f);
-  }
-  let parsedConfig = [];
-  let parsedVars = [];
   const failures = [];
-  for (const [group, set] of [[config, (p) => parsedConfig = p], [readable, (p) => parsedVars = p]]) {
-    try {
-      set(await parseAll(group));
-    } catch (e) {
-      if (e instanceof ParseErrors) failures.push(...e.errors);
-      else if (e instanceof ParseError) failures.push(e);
-      else throw e;
-    }
+  const parsedConfig = await parseEach(config, failures);
+  const parsedVars = [];
+  for (const f of vars) {
+    const parsed = f.opaque ? void 0 : await tryParse(f);
+    const why = f.opaque ?? (parsed instanceof ParseError ? templateVars(f.text) : void 0);
+    if (why) model.opaqueVarFiles.push({ file: f.path, why, autoLoaded: isAutoVars(baseName(f.path)) });
+    else if (parsed instanceof ParseError) failures.push(parsed);
+    else if (parsed) parsedVars.push(parsed);
   }
-  if (failures.length === 1) throw failures[0];
-  if (failures.length) throw new ParseErrors(failures);
+  throwAll(failures);
   for (const f of parsedVars) rejectBlocks(f);
   for (const f of [...parsedConfig, ...parsedVars]) model.addParsed(f);
   const assignments = /* @__PURE__ */ new Map();
@@ -9684,7 +9676,7 @@ async function loadModuleFromFiles(files, options) {
   await expand2(model, root, reader, options.cwd, sources, [absDir]);
   return model;
 }
-async function loadTerragruntUnit(unit, files, options) {
+async function loadTerragruntUnit(unit, options) {
   const tg = await parseCached(unit);
   const unitDir = (0, import_node_path6.dirname)(unit.absPath);
   const reader = options.reader ?? diskReader;
@@ -9704,18 +9696,18 @@ async function loadTerragruntUnit(unit, files, options) {
   const at2 = attr.valueLocation;
   if (source2 === void 0) return empty({ at: at2, source: attr.source, why: "no-literal-source" });
   const local = /^(\.{1,2}(\/|$)|\/)/.test(source2) && !source2.includes("::");
-  const [base, sub] = local ? source2.split("?")[0].split("//") : [source2, void 0];
-  const dir = local ? (0, import_node_path6.resolve)(unitDir, base, sub ?? "") : mappedSourceDir(options.moduleSources ?? [], source2);
+  const dir = local ? (0, import_node_path6.resolve)(unitDir, source2.replace(/\?.*$/, "")) : mappedSourceDir(options.moduleSources ?? [], source2);
   if (!dir) return empty({ at: at2, source: source2, why: "remote-source" });
   if (options.roots && !pathInsideRoots(dir, options.roots)) return empty({ at: at2, source: source2, why: "outside-tree" });
   const names = (reader.listFiles(dir) ?? []).filter((n) => isConfigFile(n)).sort();
   if (!names.length) {
     throw new ParseError(unit.path, `terraform.source ${source2} has no .tf files (looked in ${displayPath(dir, options.cwd)}), so the unit cannot be checked`, at2.range.start.line, at2.range.start.column);
   }
-  const have = new Map(files.map((f) => [f.absPath, f]));
   const moduleFiles = names.map((n) => {
     const abs = (0, import_node_path6.join)(dir, n);
-    return have.get(abs) ?? { path: displayPath(abs, options.cwd), absPath: abs, text: reader.readFile(abs) ?? "" };
+    const text2 = reader.readFile(abs);
+    if (text2 === void 0) throw new ParseError(displayPath(abs, options.cwd), "cannot read this file of the unit's module");
+    return { path: displayPath(abs, options.cwd), absPath: abs, text: text2 };
   });
   const inputsAttr = tg.body.attributes.find((a) => a.name === "inputs");
   const inputs = [];
@@ -9726,7 +9718,7 @@ async function loadTerragruntUnit(unit, files, options) {
   }
   const model = await loadModuleFromFiles(moduleFiles, { ...options, inputs });
   model.addParsed(tg);
-  if (tg.body.blocks.some((b) => b.type === "include")) model.rootVariablesOpen = true;
+  model.includesParentInputs = tg.body.blocks.some((b) => b.type === "include");
   if (inputsAttr !== void 0 && inputsAttr.expr.type !== "object") {
     model.opaqueVarFiles.push({ file: unit.path, why: "a Terragrunt unit whose `inputs` are computed (not a plain object)", autoLoaded: true });
   }
@@ -9738,28 +9730,33 @@ function rejectBlocks(file) {
   const p = file.position(block.start);
   throw new ParseError(file.path, `Unexpected "${block.type}" block; blocks are not allowed in a variables file, only \`name = value\` assignments`, p.line, p.column);
 }
-async function parseAll(files) {
-  const out = [];
-  const failed = [];
-  for (const f of files) {
-    try {
-      out.push(await parseCached(f));
-    } catch (e) {
-      if (!(e instanceof ParseError)) throw e;
-      failed.push(withSyntaxHint(e, f.text));
-    }
+async function tryParse(f) {
+  try {
+    return await parseCached(f);
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    return withSyntaxHint(e, f.text);
   }
-  if (failed.length === 1) throw failed[0];
-  if (failed.length) throw new ParseErrors(failed);
+}
+async function parseEach(files, failures) {
+  const out = [];
+  for (const f of files) {
+    const parsed = await tryParse(f);
+    if (parsed instanceof ParseError) failures.push(parsed);
+    else out.push(parsed);
+  }
   return out;
+}
+function throwAll(failures) {
+  if (failures.length === 1) throw failures[0];
+  if (failures.length) throw new ParseErrors(failures);
 }
 function withSyntaxHint(e, text2) {
   const hint = /^\s*terragrunt\s*=\s*\{/m.test(text2) ? "Terragrunt 0.x configuration (a `terragrunt = { ... }` block in HCL1 syntax): iac-guard reads HCL2; move it to terragrunt.hcl (Terragrunt 0.19+)" : /required_version\s*=\s*"[^"]*\b0\.(?:[0-9]|1[01])\b/.test(text2) ? "Terraform 0.11 / HCL1 syntax (required_version names 0.11 or older): iac-guard reads HCL2 (Terraform 0.12+); upgrade it with `terraform 0.12upgrade`" : void 0;
   return hint ? new ParseError(e.file, `${hint}. ${e.message}`, e.line, e.column) : e;
 }
-function opaqueVars(f) {
-  if (f.opaque) return f.opaque;
-  return /\{\{[^\n]*?\}\}|\{%[^\n]*?%\}/.test(f.text) ? "a template (`{{ }}` / `{% %}`), rendered by another tool before terraform runs" : void 0;
+function templateVars(text2) {
+  return /\{\{[^\n]*?\}\}|\{%[^\n]*?%\}/.test(text2) ? "a template (`{{ }}` / `{% %}`), rendered by another tool before terraform runs" : void 0;
 }
 function initModules(rootDir, reader) {
   const text2 = reader.readFile((0, import_node_path6.join)(rootDir, ".terraform", "modules", "modules.json"));
@@ -10376,7 +10373,7 @@ var init_terraform = __esm({
         if (known !== void 0) return known;
         const decl = this.variables.get(name);
         if (!decl) return UNKNOWN;
-        if (!this.call && !this.rootAssignments.has(name) && (this.model.rootVariablesOpen || this.model.opaqueVarFiles.some((f) => f.autoLoaded))) {
+        if (!this.call && !this.rootAssignments.has(name) && this.model.rootVariablesOpen) {
           this.variableValues.set(name, UNKNOWN);
           return UNKNOWN;
         }
@@ -10442,8 +10439,12 @@ var init_terraform = __esm({
       instances = [];
       /** tfvars attributes that set root variables (terraform.tfvars, *.auto.tfvars, --var-file). */
       assignments = [];
-      /** Root variables nothing in the scan sets may still be set (a Terragrunt parent's inputs): unknown, not their defaults. */
-      rootVariablesOpen = false;
+      /** A Terragrunt parent this unit includes may set root variables: those it does not set itself are unknown. */
+      includesParentInputs = false;
+      /** Root variables nothing readable sets are unknown, not their defaults: something unread may set them. */
+      get rootVariablesOpen() {
+        return this.includesParentInputs || this.opaqueVarFiles.some((f) => f.autoLoaded);
+      }
       /** A Terragrunt unit whose module is not read, and why. */
       terragruntUnread;
       /** Variables files of the root that are encrypted or templates: their values are unknown. */
@@ -23731,12 +23732,9 @@ async function loadDiff(request) {
   }
 }
 function mappedFolder(mappings, top) {
-  const sorted = [...mappings].sort((a, b) => b.prefix.length - a.prefix.length);
   return (source2) => {
-    const m = sorted.find((x) => source2.startsWith(x.prefix));
-    if (!m) return void 0;
-    const abs = (0, import_node_path21.resolve)(m.dir, source2.slice(m.prefix.length).replace(/\?.*$/, "").replace(/^\/+/, ""));
-    return (0, import_node_path21.relative)(top, abs).split(import_node_path21.sep).join("/");
+    const abs = mappedSourceDir(mappings, source2);
+    return abs === void 0 ? void 0 : (0, import_node_path21.relative)(top, abs).split(import_node_path21.sep).join("/");
   };
 }
 async function loadRoots(req, top, base, baseSide, headSide, changedDirs, calls, changes) {

@@ -125,7 +125,6 @@ export interface TextLine {
   exact: boolean;
 }
 
-/** One argument (`name = expr`), or one element of an object value (`metadata = { key = … }`). */
 /** `var.name` (or `"${var.name}"`) written alone: the attribute passes a variable along unchanged. */
 function bareVariable(expr: Expr): string | undefined {
   const inner = expr.type === 'template' && expr.parts.length === 1 && expr.parts[0]!.type === 'interp' ? expr.parts[0]!.expr : expr;
@@ -144,6 +143,7 @@ export function findingPlace(attr: Attribute): { at: Location; related?: { messa
   return { at: decided.location, related: [{ message: `passed on to ${attr.name} = ${attr.source}`, location: attr.location }] };
 }
 
+/** One argument (`name = expr`), or one element of an object value (`metadata = { key = … }`). */
 export class Attribute {
   private cached: Value | undefined;
 
@@ -687,7 +687,7 @@ export class ModuleInstance implements EvalScope {
     const decl = this.variables.get(name);
     if (!decl) return UNKNOWN;
     // An encrypted or templated terraform.tfvars may set any root variable: not the default, unknown.
-    if (!this.call && !this.rootAssignments.has(name) && (this.model.rootVariablesOpen || this.model.opaqueVarFiles.some((f) => f.autoLoaded))) {
+    if (!this.call && !this.rootAssignments.has(name) && this.model.rootVariablesOpen) {
       this.variableValues.set(name, UNKNOWN);
       return UNKNOWN;
     }
@@ -767,8 +767,12 @@ export class TerraformModule implements BaseModel {
   readonly instances: ModuleInstance[] = [];
   /** tfvars attributes that set root variables (terraform.tfvars, *.auto.tfvars, --var-file). */
   readonly assignments: Attribute[] = [];
-  /** Root variables nothing in the scan sets may still be set (a Terragrunt parent's inputs): unknown, not their defaults. */
-  rootVariablesOpen = false;
+  /** A Terragrunt parent this unit includes may set root variables: those it does not set itself are unknown. */
+  includesParentInputs = false;
+  /** Root variables nothing readable sets are unknown, not their defaults: something unread may set them. */
+  get rootVariablesOpen(): boolean {
+    return this.includesParentInputs || this.opaqueVarFiles.some((f) => f.autoLoaded);
+  }
   /** A Terragrunt unit whose module is not read, and why. */
   terragruntUnread: { at: Location; source: string; why: 'remote-source' | 'outside-tree' | 'no-literal-source' } | undefined;
   /** Variables files of the root that are encrypted or templates: their values are unknown. */
@@ -1131,7 +1135,7 @@ class LineBuilder {
 export async function loadModuleFromFiles(files: SourceFile[], options: TerraformLoadOptions): Promise<TerraformModule> {
   if (!files.length) throw new ParseError(options.cwd, 'no Terraform files given');
   const unit = files.find((f) => isTerragrunt(baseName(f.path)) && dirname(f.absPath) === dirname(files[0]!.absPath));
-  if (unit) return loadTerragruntUnit(unit, files, options);
+  if (unit) return loadTerragruntUnit(unit, options);
   const reader = options.reader ?? diskReader;
   const absDir = dirname(files[0]!.absPath);
   const model = new TerraformModule(absDir, absDir === resolve(options.cwd) ? '.' : displayPath(absDir, options.cwd), reader, options.cwd, options.roots);
@@ -1141,28 +1145,19 @@ export async function loadModuleFromFiles(files: SourceFile[], options: Terrafor
   const config = rootFiles.filter((f) => isConfigFile(baseName(f.path))).sort(byName);
   const vars = rootFiles.filter((f) => isVarsFile(baseName(f.path))).sort(byName);
 
-  // A variables file that is encrypted, or a template, is not HCL: its values are unknown, and the
-  // rest of the folder is still checked. Its name is on the model for the warning.
-  const readable: SourceFile[] = [];
-  for (const f of vars) {
-    const why = f.opaque ?? (await parseCached(f).then(() => undefined, () => opaqueVars(f)));
-    if (why) model.opaqueVarFiles.push({ file: f.path, why, autoLoaded: isAutoVars(baseName(f.path)) });
-    else readable.push(f);
-  }
-  let parsedConfig: HclFile[] = [];
-  let parsedVars: HclFile[] = [];
+  // Every file is parsed and every failure reported together. A variables file that is encrypted,
+  // or a template, is not HCL: its values are unknown and the rest of the folder is still checked.
   const failures: ParseError[] = [];
-  for (const [group, set] of [[config, (p: HclFile[]) => (parsedConfig = p)], [readable, (p: HclFile[]) => (parsedVars = p)]] as const) {
-    try {
-      set(await parseAll(group));
-    } catch (e) {
-      if (e instanceof ParseErrors) failures.push(...e.errors);
-      else if (e instanceof ParseError) failures.push(e);
-      else throw e;
-    }
+  const parsedConfig = await parseEach(config, failures);
+  const parsedVars: HclFile[] = [];
+  for (const f of vars) {
+    const parsed = f.opaque ? undefined : await tryParse(f);
+    const why = f.opaque ?? (parsed instanceof ParseError ? templateVars(f.text) : undefined);
+    if (why) model.opaqueVarFiles.push({ file: f.path, why, autoLoaded: isAutoVars(baseName(f.path)) });
+    else if (parsed instanceof ParseError) failures.push(parsed);
+    else if (parsed) parsedVars.push(parsed);
   }
-  if (failures.length === 1) throw failures[0];
-  if (failures.length) throw new ParseErrors(failures);
+  throwAll(failures);
   for (const f of parsedVars) rejectBlocks(f);
   for (const f of [...parsedConfig, ...parsedVars]) model.addParsed(f);
 
@@ -1213,7 +1208,7 @@ export async function loadModuleFromFiles(files: SourceFile[], options: Terrafor
  * unit unread, which tf-module-unread reports. A unit that `include`s another configuration gets
  * inputs iac-guard does not evaluate: variables its own inputs do not set are unknown.
  */
-async function loadTerragruntUnit(unit: SourceFile, files: SourceFile[], options: TerraformLoadOptions): Promise<TerraformModule> {
+async function loadTerragruntUnit(unit: SourceFile, options: TerraformLoadOptions): Promise<TerraformModule> {
   const tg = await parseCached(unit);
   const unitDir = dirname(unit.absPath);
   const reader = options.reader ?? diskReader;
@@ -1233,19 +1228,21 @@ async function loadTerragruntUnit(unit: SourceFile, files: SourceFile[], options
   const source = literal ? (attr.source.includes('get_terragrunt_dir') ? `${unitDir}${literal[1]}` : literal[1]!) : undefined;
   const at = attr.valueLocation;
   if (source === undefined) return empty({ at, source: attr.source, why: 'no-literal-source' });
+  // A local source's `//subdir` is a plain folder once resolved; `?ref=` means nothing locally.
   const local = /^(\.{1,2}(\/|$)|\/)/.test(source) && !source.includes('::');
-  const [base, sub] = local ? (source.split('?')[0]!.split('//') as [string, string | undefined]) : [source, undefined];
-  const dir = local ? resolve(unitDir, base, sub ?? '') : mappedSourceDir(options.moduleSources ?? [], source);
+  const dir = local ? resolve(unitDir, source.replace(/\?.*$/, '')) : mappedSourceDir(options.moduleSources ?? [], source);
   if (!dir) return empty({ at, source, why: 'remote-source' });
   if (options.roots && !pathInsideRoots(dir, options.roots)) return empty({ at, source, why: 'outside-tree' });
   const names = (reader.listFiles(dir) ?? []).filter((n) => isConfigFile(n)).sort();
   if (!names.length) {
     throw new ParseError(unit.path, `terraform.source ${source} has no .tf files (looked in ${displayPath(dir, options.cwd)}), so the unit cannot be checked`, at.range.start.line, at.range.start.column);
   }
-  const have = new Map(files.map((f) => [f.absPath, f]));
+  // The reader holds the scanned files (the group's, or a git revision's) and reads the rest.
   const moduleFiles: SourceFile[] = names.map((n) => {
     const abs = join(dir, n);
-    return have.get(abs) ?? { path: displayPath(abs, options.cwd), absPath: abs, text: reader.readFile(abs) ?? '' };
+    const text = reader.readFile(abs);
+    if (text === undefined) throw new ParseError(displayPath(abs, options.cwd), 'cannot read this file of the unit\'s module');
+    return { path: displayPath(abs, options.cwd), absPath: abs, text };
   });
   const inputsAttr = tg.body.attributes.find((a) => a.name === 'inputs');
   const inputs: Attribute[] = [];
@@ -1258,7 +1255,7 @@ async function loadTerragruntUnit(unit: SourceFile, files: SourceFile[], options
   model.addParsed(tg);
   // Inputs from an included parent are not evaluated: what the unit does not set itself is unknown
   // (the safe reading; the module is still checked). Computed inputs hide every value: say so.
-  if (tg.body.blocks.some((b) => b.type === 'include')) model.rootVariablesOpen = true;
+  model.includesParentInputs = tg.body.blocks.some((b) => b.type === 'include');
   if (inputsAttr !== undefined && inputsAttr.expr.type !== 'object') {
     model.opaqueVarFiles.push({ file: unit.path, why: 'a Terragrunt unit whose `inputs` are computed (not a plain object)', autoLoaded: true });
   }
@@ -1275,21 +1272,31 @@ function rejectBlocks(file: HclFile): void {
 
 const byName = (a: { path: string }, b: { path: string }) => (baseName(a.path) < baseName(b.path) ? -1 : baseName(a.path) > baseName(b.path) ? 1 : 0);
 
-/** Every file parsed; every one that fails is reported (not only the first), with what it looks like. */
-async function parseAll(files: SourceFile[]): Promise<HclFile[]> {
-  const out: HclFile[] = [];
-  const failed: ParseError[] = [];
-  for (const f of files) {
-    try {
-      out.push(await parseCached(f));
-    } catch (e) {
-      if (!(e instanceof ParseError)) throw e;
-      failed.push(withSyntaxHint(e, f.text));
-    }
+/** The parsed file, or why it does not parse (saying what it looks like when it shows). */
+async function tryParse(f: SourceFile): Promise<HclFile | ParseError> {
+  try {
+    return await parseCached(f);
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    return withSyntaxHint(e, f.text);
   }
-  if (failed.length === 1) throw failed[0];
-  if (failed.length) throw new ParseErrors(failed);
+}
+
+/** The files that parse; the others' errors go to `failures`. */
+async function parseEach(files: SourceFile[], failures: ParseError[]): Promise<HclFile[]> {
+  const out: HclFile[] = [];
+  for (const f of files) {
+    const parsed = await tryParse(f);
+    if (parsed instanceof ParseError) failures.push(parsed);
+    else out.push(parsed);
+  }
   return out;
+}
+
+/** Every broken file of a folder is reported, not only the first. */
+function throwAll(failures: ParseError[]): void {
+  if (failures.length === 1) throw failures[0];
+  if (failures.length) throw new ParseErrors(failures);
 }
 
 /** Says what a file that does not parse as HCL2 is, when it shows: Terragrunt 0.x, Terraform 0.11. */
@@ -1302,13 +1309,9 @@ function withSyntaxHint(e: ParseError, text: string): ParseError {
   return hint ? new ParseError(e.file, `${hint}. ${e.message}`, e.line, e.column) : e;
 }
 
-/**
- * Why a variables file cannot be read as HCL but is still a variables file, or undefined:
- * encrypted (git-crypt) or a template that a tool renders before terraform runs.
- */
-function opaqueVars(f: SourceFile): string | undefined {
-  if (f.opaque) return f.opaque;
-  return /\{\{[^\n]*?\}\}|\{%[^\n]*?%\}/.test(f.text) ? 'a template (`{{ }}` / `{% %}`), rendered by another tool before terraform runs' : undefined;
+/** A variables file that does not parse because a tool renders it before terraform runs, or undefined. */
+function templateVars(text: string): string | undefined {
+  return /\{\{[^\n]*?\}\}|\{%[^\n]*?%\}/.test(text) ? 'a template (`{{ }}` / `{% %}`), rendered by another tool before terraform runs' : undefined;
 }
 
 /**
@@ -1343,7 +1346,7 @@ function installedSource(model: TerraformModule, call: ModuleCall, source: strin
 }
 
 /** The folder a `modules:` mapping gives a source (longest prefix; `?ref=` dropped), if any. */
-function mappedSourceDir(mappings: readonly { prefix: string; dir: string }[], source: string): string | undefined {
+export function mappedSourceDir(mappings: readonly { prefix: string; dir: string }[], source: string): string | undefined {
   const mapping = [...mappings].sort((a, b) => b.prefix.length - a.prefix.length).find((m) => source.startsWith(m.prefix));
   if (!mapping) return undefined;
   const rest = source.slice(mapping.prefix.length).replace(/\?.*$/, '').replace(/^\/+/, '');

@@ -10,7 +10,7 @@ import type { SourceFile } from '../../core/source.js';
 import type { AnyRule } from '../../rule-api/rule.js';
 import type { FileError } from '../../core/types.js';
 import { boundaryRoots } from '../../core/read.js';
-import { diskReader, loadModuleFromFiles, type TerraformLoadOptions, type TerraformModule, type TerraformReader } from '../../model/terraform.js';
+import { diskReader, loadModuleFromFiles, mappedSourceDir, type TerraformLoadOptions, type TerraformModule, type TerraformReader } from '../../model/terraform.js';
 import { terraformFileKind } from '../../parsers/hcl.js';
 import { Git } from '../../core/git.js';
 import { changedFiles, locate, type BaseRevision, type FileChange } from './revisions.js';
@@ -88,12 +88,9 @@ export async function loadDiff(request: DiffRequest): Promise<LoadedDiff> {
 
 /** A `modules:` mapping as a folder relative to the repository top, for a source (see installedSource). */
 function mappedFolder(mappings: readonly { prefix: string; dir: string }[], top: string): (source: string) => string | undefined {
-  const sorted = [...mappings].sort((a, b) => b.prefix.length - a.prefix.length);
   return (source) => {
-    const m = sorted.find((x) => source.startsWith(x.prefix));
-    if (!m) return undefined;
-    const abs = resolve(m.dir, source.slice(m.prefix.length).replace(/\?.*$/, '').replace(/^\/+/, ''));
-    return relative(top, abs).split(sep).join('/');
+    const abs = mappedSourceDir(mappings, source);
+    return abs === undefined ? undefined : relative(top, abs).split(sep).join('/');
   };
 }
 
