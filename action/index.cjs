@@ -10218,6 +10218,13 @@ var init_terraform = __esm({
         if (typeof tagName === "string") names.push(tagName);
         return names;
       }
+      /**
+       * Written and not null: `replicate_source_db = var.source` whose variable defaults to null (as
+       * in terraform-aws-modules/rds) leaves the argument unset. A value unknown until apply is set.
+       */
+      sets(name) {
+        return this.has(name) && this.attr(name)?.value() !== null;
+      }
       /** `lifecycle { prevent_destroy = … }`, when written. */
       get preventDestroy() {
         return this.attr("lifecycle.prevent_destroy");
@@ -15151,6 +15158,7 @@ function text(node) {
   if (!isCScalar(node) || node.unresolved || node.value === null) return void 0;
   return String(node.value);
 }
+var isTrue = (node) => /^(true|yes)$/i.test(text(node) ?? "");
 var keyOrValue = (node) => node.keyAt ?? node.at;
 function buildTree(yf, lookup) {
   let expansions = 0;
@@ -16066,7 +16074,7 @@ var rule_default2 = defineRule({
     allow: "Where the service is trusted with the host, add `# iac-guard-ignore compose-host-control: <reason>` above the mount or `privileged:` line."
   },
   messages: {
-    socket: "`{{path}}` mounts {{what}} into `{{service}}`{{asRoot}}: anything running in that container can start containers with the host's file system mounted, which is root on the host ({{readOnly}}). If the service only needs to watch containers, give it a socket proxy that allows just those API calls.",
+    socket: "`{{path}}` mounts {{what}} into `{{service}}`{{asRoot}}: anything running in that container can start containers with the host's file system mounted, which is root on the host (mounting it read-only does not limit the API). If the service only needs to watch containers, give it a socket proxy that allows just those API calls.",
     privileged: "`{{path}}` runs `{{service}}` privileged: it gets every capability and every host device, so a compromise of that container is a compromise of the host. Grant only the `cap_add` entries and `devices` it needs."
   },
   check: {
@@ -16085,15 +16093,14 @@ var rule_default2 = defineRule({
               path: volume.path,
               what,
               service: service.name,
-              asRoot,
-              readOnly: "mounting it read-only does not limit the API"
+              asRoot
             },
             at: volume.at,
             path: volume.path
           });
         }
         const privileged = service.get("privileged");
-        if (privileged && /^(true|yes)$/i.test(text(privileged) ?? "")) {
+        if (privileged && isTrue(privileged)) {
           ctx.report({
             messageId: "privileged",
             data: { path: `${service.path}.privileged`, service: service.name },
@@ -16219,6 +16226,7 @@ var rule_default5 = defineRule({
     compose(project, ctx) {
       for (const service of project.services()) {
         if (text(service.get("network_mode")) === "host") continue;
+        if (!service.ports.some((p) => p.bind === "all")) continue;
         if (onlyInternalNetworks(project, service)) continue;
         const image = service.image?.unresolved ? knownRepository(service.image.value) : service.image?.value;
         const setup = {
@@ -16229,8 +16237,7 @@ var rule_default5 = defineRule({
         };
         for (const port of service.ports) {
           if (port.bind !== "all" || !port.target) continue;
-          const byImage = image ? sensitiveImageIn(image, port, setup) : void 0;
-          const known = byImage ?? sensitivePortIn(port);
+          const known = inShortRange(port, (p) => (image ? sensitiveImage(image, p, setup) : void 0) ?? sensitivePort(p));
           if (!known) continue;
           ctx.report({
             messageId: "exposed",
@@ -16248,14 +16255,6 @@ var rule_default5 = defineRule({
     }
   }
 });
-function sensitiveImageIn(image, port, setup) {
-  const { start, end } = port.target;
-  for (let p = start; p <= end && p - start <= 100; p++) {
-    const known = sensitiveImage(image, p, setup);
-    if (known) return known;
-  }
-  return void 0;
-}
 function knownRepository(image) {
   const repo = image.replace(/@.*$/, "").replace(/:[^/:]*\$\{?[^/]*$/, "");
   return repo.includes("$") ? void 0 : repo;
@@ -16264,13 +16263,13 @@ function onlyInternalNetworks(project, service) {
   const networks = service.get("networks");
   const names = isCSeq(networks) ? networks.items.map(text) : isCMap(networks) ? [...networks.entries.keys()] : [];
   if (names.length === 0 || text(service.get("network_mode")) !== void 0) return false;
-  return names.every((name) => name !== void 0 && /^(true|yes)$/i.test(text(project.get("networks", name, "internal")) ?? ""));
+  return names.every((name) => name !== void 0 && isTrue(project.get("networks", name, "internal")));
 }
-function sensitivePortIn(port) {
+function inShortRange(port, probe) {
   const { start, end } = port.target;
   if (end - start > 100) return void 0;
   for (let p = start; p <= end; p++) {
-    const known = sensitivePort(p);
+    const known = probe(p);
     if (known) return known;
   }
   return void 0;
@@ -19304,8 +19303,48 @@ var rule_default21 = defineRule({
   }
 });
 
-// src/knowledge/plan-protection.ts
+// src/knowledge/data-stores.ts
+var ARCHIVE_WORDS = [
+  { word: /^(tfstate|terraform|tf-state|tfstates|state)$/, holds: "Terraform state", critical: true },
+  { word: /^(cloudtrail|trail|trails|audit|auditlog|auditlogs)$/, holds: "audit logs", critical: true },
+  { word: /^(backup|backups|snapshots?|dumps?)$/, holds: "backups", critical: true },
+  { word: /^(archive|archives|records|evidence|retention)$/, holds: "archives", critical: false },
+  { word: /^(log|logs|logging|accesslogs|flowlogs)$/, holds: "logs", critical: false }
+];
+function archiveNamed(names) {
+  let best;
+  for (const name of names) {
+    for (const word of nameWords(name)) {
+      const hit = ARCHIVE_WORDS.find((a) => a.word.test(word));
+      if (hit && (!best || hit.critical && !best.critical)) best = { holds: hit.holds, critical: hit.critical, word };
+    }
+  }
+  return best;
+}
+var BUCKET_WRITERS = [
+  { type: "aws_cloudtrail", attribute: "s3_bucket_name", holds: "audit logs (CloudTrail)" },
+  { type: "aws_config_delivery_channel", attribute: "s3_bucket_name", holds: "audit logs (AWS Config)" },
+  { type: "aws_s3_bucket_logging", attribute: "target_bucket", holds: "access logs" },
+  { type: "aws_flow_log", attribute: "log_destination", holds: "network flow logs" },
+  { type: "google_logging_project_sink", attribute: "destination", holds: "audit logs (log sink)" }
+];
+var ENCRYPTION_SETTINGS = [
+  { types: ["aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster"], path: "storage_encrypted", absentIsOff: true, what: "encryption at rest" },
+  { types: ["aws_elasticsearch_domain", "aws_opensearch_domain"], path: "encrypt_at_rest.enabled", absentIsOff: true, what: "encryption at rest" },
+  { types: ["aws_elasticsearch_domain", "aws_opensearch_domain"], path: "node_to_node_encryption.enabled", absentIsOff: true, what: "node-to-node encryption", kind: "in-transit" },
+  { types: ["aws_elasticache_replication_group"], path: "at_rest_encryption_enabled", absentIsOff: true, what: "encryption at rest" },
+  { types: ["aws_elasticache_replication_group"], path: "transit_encryption_enabled", absentIsOff: false, what: "encryption in transit", kind: "in-transit" },
+  { types: ["aws_redshift_cluster"], path: "encrypted", absentIsOff: false, what: "encryption at rest" },
+  { types: ["aws_ebs_volume", "aws_efs_file_system"], path: "encrypted", absentIsOff: false, what: "encryption at rest" },
+  { types: ["aws_dynamodb_table"], path: "server_side_encryption.enabled", absentIsOff: false, what: "encryption with your own key" }
+];
+var PUBLIC_ADDRESS_SETTINGS = [
+  { types: ["aws_db_instance", "aws_rds_cluster_instance", "aws_redshift_cluster", "aws_dms_replication_instance"], path: "publicly_accessible", absentIsOff: false, what: "a public address" }
+];
 var REPLICA_OF = ["replicate_source_db", "replication_source_identifier", "global_cluster_identifier"];
+var COPY_OF = [...REPLICA_OF, "snapshot_identifier"];
+
+// src/knowledge/plan-protection.ts
 var STATEFUL_CATEGORIES = ["database", "object-storage", "disk", "file-system", "secret", "dns-zone", "log-archive", "cache", "k8s-volume"];
 var SNAPSHOT_ON_DELETE = ["aws_db_instance", "aws_rds_cluster", "aws_redshift_cluster", "aws_docdb_cluster", "aws_neptune_cluster"];
 var PROTECTIONS = [
@@ -20235,46 +20274,6 @@ var rule_default28 = defineRule({
   check: { compose: checkCompose3, terraform: checkTerraform3 }
 });
 
-// src/knowledge/data-stores.ts
-var ARCHIVE_WORDS = [
-  { word: /^(tfstate|terraform|tf-state|tfstates|state)$/, holds: "Terraform state", critical: true },
-  { word: /^(cloudtrail|trail|trails|audit|auditlog|auditlogs)$/, holds: "audit logs", critical: true },
-  { word: /^(backup|backups|snapshots?|dumps?)$/, holds: "backups", critical: true },
-  { word: /^(archive|archives|records|evidence|retention)$/, holds: "archives", critical: false },
-  { word: /^(log|logs|logging|accesslogs|flowlogs)$/, holds: "logs", critical: false }
-];
-function archiveNamed(names) {
-  let best;
-  for (const name of names) {
-    for (const word of name.toLowerCase().split(/[^a-z0-9]+/)) {
-      const hit = ARCHIVE_WORDS.find((a) => a.word.test(word));
-      if (hit && (!best || hit.critical && !best.critical)) best = { holds: hit.holds, critical: hit.critical, word };
-    }
-  }
-  return best;
-}
-var BUCKET_WRITERS = [
-  { type: "aws_cloudtrail", attribute: "s3_bucket_name", holds: "audit logs (CloudTrail)" },
-  { type: "aws_config_delivery_channel", attribute: "s3_bucket_name", holds: "audit logs (AWS Config)" },
-  { type: "aws_s3_bucket_logging", attribute: "target_bucket", holds: "access logs" },
-  { type: "aws_flow_log", attribute: "log_destination", holds: "network flow logs" },
-  { type: "google_logging_project_sink", attribute: "destination", holds: "audit logs (log sink)" }
-];
-var ENCRYPTION_SETTINGS = [
-  { types: ["aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster"], path: "storage_encrypted", absentIsOff: true, what: "encryption at rest" },
-  { types: ["aws_elasticsearch_domain", "aws_opensearch_domain"], path: "encrypt_at_rest.enabled", absentIsOff: true, what: "encryption at rest" },
-  { types: ["aws_elasticsearch_domain", "aws_opensearch_domain"], path: "node_to_node_encryption.enabled", absentIsOff: true, what: "node-to-node encryption", kind: "in-transit" },
-  { types: ["aws_elasticache_replication_group"], path: "at_rest_encryption_enabled", absentIsOff: true, what: "encryption at rest" },
-  { types: ["aws_elasticache_replication_group"], path: "transit_encryption_enabled", absentIsOff: false, what: "encryption in transit", kind: "in-transit" },
-  { types: ["aws_redshift_cluster"], path: "encrypted", absentIsOff: false, what: "encryption at rest" },
-  { types: ["aws_ebs_volume", "aws_efs_file_system"], path: "encrypted", absentIsOff: false, what: "encryption at rest" },
-  { types: ["aws_dynamodb_table"], path: "server_side_encryption.enabled", absentIsOff: false, what: "encryption with your own key" }
-];
-var PUBLIC_ADDRESS_SETTINGS = [
-  { types: ["aws_db_instance", "aws_rds_cluster_instance", "aws_redshift_cluster", "aws_dms_replication_instance"], path: "publicly_accessible", absentIsOff: false, what: "a public address" }
-];
-var REPLICA_ARGUMENTS = ["replicate_source_db", "replication_source_identifier", "global_cluster_identifier", "snapshot_identifier"];
-
 // rules/terraform/tf-archive-force-destroy/rule.ts
 init_terraform();
 var BUCKETS = ["aws_s3_bucket", "google_storage_bucket", "digitalocean_spaces_bucket"];
@@ -20355,7 +20354,7 @@ var rule_default30 = defineRule({
             ctx.report({ messageId: "publicAddress", data: { address: r.address, attribute: setting.path }, ...findingPlace(attr), resource: r.address });
           }
         }
-        if (REPLICA_ARGUMENTS.some((a) => r.has(a) && r.attr(a)?.value() !== null)) continue;
+        if (COPY_OF.some((a) => r.sets(a))) continue;
         for (const setting of ENCRYPTION_SETTINGS.filter((s) => s.types.includes(r.resourceType))) {
           const off = encryptionOff(r, setting);
           if (!off) continue;
@@ -20402,9 +20401,8 @@ var DATABASE_TYPES = /* @__PURE__ */ new Set([...AWS, "google_sql_database_insta
 var isDatabase = (type) => DATABASE_TYPES.has(type);
 var MIN_BACKUP_DAYS = 7;
 var plural = (n) => `${n} day${n === 1 ? "" : "s"}`;
-var isSet2 = (r, name) => r.has(name) && r.attr(name)?.value() !== null;
 function checkAws(r, report) {
-  const replica = isSet2(r, "replicate_source_db") || isSet2(r, "replication_source_identifier") || isSet2(r, "global_cluster_identifier");
+  const replica = REPLICA_OF.some((a) => r.sets(a));
   const retention = r.attr("backup_retention_period");
   if (retention?.value() === 0 && !replica) {
     report("noBackups", { state: `sets backup_retention_period = ${retention.describe()}`, fix: `Set backup_retention_period to ${MIN_BACKUP_DAYS} or more.` }, retention);
@@ -20423,7 +20421,7 @@ function checkCloudSql(r, report) {
   if (protection?.value() === false) {
     report("noDeletionProtection", { state: `sets deletion_protection = ${protection.describe()}` }, protection, "warning");
   }
-  if (isSet2(r, "master_instance_name") || isSet2(r, "replica_configuration")) return;
+  if (r.sets("master_instance_name") || r.sets("replica_configuration")) return;
   const settings = r.block("settings");
   if (!settings || settings.dynamic) return;
   const backup = settings.block("backup_configuration");
@@ -20718,7 +20716,7 @@ var ADMIN_SERVICE_WORDS = {
 var WEB_PORTS = [80, 443];
 function adminServiceNamed(names) {
   for (const name of names) {
-    for (const word of name.toLowerCase().split(/[^a-z0-9]+/)) {
+    for (const word of nameWords(name)) {
       const what = ADMIN_SERVICE_WORDS[word];
       if (what) return { word, what };
     }

@@ -71,7 +71,7 @@ export interface ServiceLifetimeFacts {
   awaitedToCompleteBy: string[];
 }
 
-/** Words of a name, split on `-`, `_`, `.` and camelCase (`kibanaGenkeys` → kibana, genkeys). */
+/** Words of a name, split on `-`, `_`, `.` and camelCase (`kibanaGenkeys` → kibana, genkeys); also for resource and bucket names. */
 export function nameWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')

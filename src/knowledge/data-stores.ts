@@ -1,6 +1,7 @@
 // What makes a data store hold records nobody can recreate (audit trails, state, backups),
 // and the settings that keep its data private: encryption at rest and in transit, and whether
 // it gets an address on the internet. Shared by the Terraform source rules.
+import { nameWords } from './compose-lifetimes.js';
 
 /** Words in a bucket's name that say what it keeps, from most to least critical. */
 export const ARCHIVE_WORDS: readonly { word: RegExp; holds: string; critical: boolean }[] = [
@@ -15,7 +16,7 @@ export const ARCHIVE_WORDS: readonly { word: RegExp; holds: string; critical: bo
 export function archiveNamed(names: readonly string[]): { holds: string; critical: boolean; word: string } | undefined {
   let best: { holds: string; critical: boolean; word: string } | undefined;
   for (const name of names) {
-    for (const word of name.toLowerCase().split(/[^a-z0-9]+/)) {
+    for (const word of nameWords(name)) {
       const hit = ARCHIVE_WORDS.find((a) => a.word.test(word));
       if (hit && (!best || (hit.critical && !best.critical))) best = { holds: hit.holds, critical: hit.critical, word };
     }
@@ -60,5 +61,8 @@ export const PUBLIC_ADDRESS_SETTINGS: readonly StoreSetting[] = [
   { types: ['aws_db_instance', 'aws_rds_cluster_instance', 'aws_redshift_cluster', 'aws_dms_replication_instance'], path: 'publicly_accessible', absentIsOff: false, what: 'a public address' },
 ];
 
-/** Arguments that say a database copies another (its encryption follows the source's). */
-export const REPLICA_ARGUMENTS = ['replicate_source_db', 'replication_source_identifier', 'global_cluster_identifier', 'snapshot_identifier'];
+/** Read replicas and global-cluster members take no backups of their own: the primary's cover them. */
+export const REPLICA_OF = ['replicate_source_db', 'replication_source_identifier', 'global_cluster_identifier'];
+
+/** Arguments that say a database copies another (its encryption follows the source's): a replica, or a restore. */
+export const COPY_OF = [...REPLICA_OF, 'snapshot_identifier'];

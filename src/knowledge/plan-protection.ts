@@ -1,6 +1,7 @@
 // Settings that protect data from deletion or loss: backups, retention, deletion protection.
 // Each says which direction LOWERS protection; only that direction is a finding.
 import type { ResourceCategory } from './resource-types.js';
+import { REPLICA_OF } from './data-stores.js';
 
 export type Lowering =
   /** true → false */
@@ -33,8 +34,6 @@ export interface Protection {
   created?: { unsafe: (value: unknown) => boolean; severity: 'error' | 'warning'; state: string; risk: string; fix: string; unlessSet?: string[] };
 }
 
-/** Read replicas and global-cluster members take no backups of their own: the primary's cover them. */
-const REPLICA_OF = ['replicate_source_db', 'replication_source_identifier', 'global_cluster_identifier'];
 
 const STATEFUL_CATEGORIES: ResourceCategory[] = ['database', 'object-storage', 'disk', 'file-system', 'secret', 'dns-zone', 'log-archive', 'cache', 'k8s-volume'];
 const SNAPSHOT_ON_DELETE = ['aws_db_instance', 'aws_rds_cluster', 'aws_redshift_cluster', 'aws_docdb_cluster', 'aws_neptune_cluster'];

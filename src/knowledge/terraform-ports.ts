@@ -1,6 +1,7 @@
 // Ports that must not face the internet, for cloud firewall rules: remote administration and
 // cluster control planes here, databases/caches/queues from the shared table in ports.ts.
 import { SENSITIVE_PORTS } from './ports.js';
+import { nameWords } from './compose-lifetimes.js';
 
 export interface AdminPort {
   port: number;
@@ -64,7 +65,7 @@ export const WEB_PORTS: readonly number[] = [80, 443];
 /** The admin or internal service the names describe, with the word that says so. */
 export function adminServiceNamed(names: readonly string[]): { word: string; what: string } | undefined {
   for (const name of names) {
-    for (const word of name.toLowerCase().split(/[^a-z0-9]+/)) {
+    for (const word of nameWords(name)) {
       const what = ADMIN_SERVICE_WORDS[word];
       if (what) return { word, what };
     }

@@ -13,7 +13,7 @@ import { child, isCMap, isCScalar, isCSeq, keyOrValue, text, type CMap, type CNo
 import { parsePort, parseVolume, type ComposePort, type ComposeVolume } from '../parsers/compose-values.js';
 
 export type { CNode, CMap, CSeq, CScalar } from '../parsers/compose-tree.js';
-export { child, isCMap, isCScalar, isCSeq, keyOrValue, text } from '../parsers/compose-tree.js';
+export { child, isCMap, isCScalar, isCSeq, isTrue, keyOrValue, text } from '../parsers/compose-tree.js';
 export type { ComposePort, ComposeVolume, PortRange } from '../parsers/compose-values.js';
 export type { FileReference } from '../parsers/compose-load.js';
 

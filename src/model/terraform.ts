@@ -484,6 +484,14 @@ export class Resource extends Block {
     return names;
   }
 
+  /**
+   * Written and not null: `replicate_source_db = var.source` whose variable defaults to null (as
+   * in terraform-aws-modules/rds) leaves the argument unset. A value unknown until apply is set.
+   */
+  sets(name: string): boolean {
+    return this.has(name) && this.attr(name)?.value() !== null;
+  }
+
   /** `lifecycle { prevent_destroy = … }`, when written. */
   get preventDestroy(): Attribute | undefined {
     return this.attr('lifecycle.prevent_destroy');

@@ -58,6 +58,9 @@ export function text(node: CNode | undefined): string | undefined {
   return String(node.value);
 }
 
+/** A Compose boolean that is on (`true`, `yes`, as YAML or as text). */
+export const isTrue = (node: CNode | undefined): boolean => /^(true|yes)$/i.test(text(node) ?? '');
+
 /** Where to point a finding about this value: its key when it has one. */
 export const keyOrValue = (node: CNode): Location => node.keyAt ?? node.at;
 

@@ -1,7 +1,7 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
 import { engineSocket, isRootUser, isSocketProxy } from '../../../src/knowledge/host-control.js';
 import { imageRepository } from '../../../src/knowledge/ports.js';
-import { keyOrValue, text } from '../../../src/model/compose.js';
+import { isTrue, keyOrValue, text } from '../../../src/model/compose.js';
 
 export default defineRule({
   id: 'compose-host-control',
@@ -15,7 +15,7 @@ export default defineRule({
   },
   messages: {
     socket:
-      '`{{path}}` mounts {{what}} into `{{service}}`{{asRoot}}: anything running in that container can start containers with the host\'s file system mounted, which is root on the host ({{readOnly}}). If the service only needs to watch containers, give it a socket proxy that allows just those API calls.',
+      '`{{path}}` mounts {{what}} into `{{service}}`{{asRoot}}: anything running in that container can start containers with the host\'s file system mounted, which is root on the host (mounting it read-only does not limit the API). If the service only needs to watch containers, give it a socket proxy that allows just those API calls.',
     privileged:
       '`{{path}}` runs `{{service}}` privileged: it gets every capability and every host device, so a compromise of that container is a compromise of the host. Grant only the `cap_add` entries and `devices` it needs.',
   },
@@ -37,14 +37,13 @@ export default defineRule({
               what,
               service: service.name,
               asRoot,
-              readOnly: 'mounting it read-only does not limit the API',
             },
             at: volume.at,
             path: volume.path,
           });
         }
         const privileged = service.get('privileged');
-        if (privileged && /^(true|yes)$/i.test(text(privileged) ?? '')) {
+        if (privileged && isTrue(privileged)) {
           ctx.report({
             messageId: 'privileged',
             data: { path: `${service.path}.privileged`, service: service.name },

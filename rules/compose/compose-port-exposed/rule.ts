@@ -1,6 +1,6 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
 import { sensitiveImage, sensitivePort, type ServiceSetup } from '../../../src/knowledge/ports.js';
-import { isCMap, isCSeq, text, type ComposePort, type ComposeProject, type ComposeService } from '../../../src/model/compose.js';
+import { isCMap, isCSeq, isTrue, text, type ComposePort, type ComposeProject, type ComposeService } from '../../../src/model/compose.js';
 
 export default defineRule({
   id: 'compose-port-exposed',
@@ -21,6 +21,7 @@ export default defineRule({
       for (const service of project.services()) {
         // With the host's network stack, `ports:` is ignored (and nothing is NATed past the firewall).
         if (text(service.get('network_mode')) === 'host') continue;
+        if (!service.ports.some((p) => p.bind === 'all')) continue;
         // A service only on internal networks has no route in or out: its published ports answer nobody.
         if (onlyInternalNetworks(project, service)) continue;
         // The repository decides what listens; a tag that is still a variable does not change it.
@@ -33,8 +34,7 @@ export default defineRule({
         };
         for (const port of service.ports) {
           if (port.bind !== 'all' || !port.target) continue;
-          const byImage = image ? sensitiveImageIn(image, port, setup) : undefined;
-          const known = byImage ?? sensitivePortIn(port);
+          const known = inShortRange(port, (p) => (image ? sensitiveImage(image, p, setup) : undefined) ?? sensitivePort(p));
           if (!known) continue;
           ctx.report({
             messageId: 'exposed',
@@ -53,15 +53,6 @@ export default defineRule({
   },
 });
 
-function sensitiveImageIn(image: string, port: ComposePort, setup: ServiceSetup) {
-  const { start, end } = port.target!;
-  for (let p = start; p <= end && p - start <= 100; p++) {
-    const known = sensitiveImage(image, p, setup);
-    if (known) return known;
-  }
-  return undefined;
-}
-
 /** `temporalio/ui:${VERSION}` → `temporalio/ui`; undefined when the repository itself is a variable. */
 function knownRepository(image: string): string | undefined {
   const repo = image.replace(/@.*$/, '').replace(/:[^/:]*\$\{?[^/]*$/, '');
@@ -76,15 +67,16 @@ function onlyInternalNetworks(project: ComposeProject, service: ComposeService):
       ? [...networks.entries.keys()]
       : [];
   if (names.length === 0 || text(service.get('network_mode')) !== undefined) return false;
-  return names.every((name) => name !== undefined && /^(true|yes)$/i.test(text(project.get('networks', name, 'internal')) ?? ''));
+  return names.every((name) => name !== undefined && isTrue(project.get('networks', name, 'internal')));
 }
 
-function sensitivePortIn(port: ComposePort) {
+/** The first container port of the mapping that `probe` knows. */
+function inShortRange<T>(port: ComposePort, probe: (p: number) => T | undefined): T | undefined {
   const { start, end } = port.target!;
   // Wide ranges are someone's app (RTP, passive FTP); only look inside short ones.
   if (end - start > 100) return undefined;
   for (let p = start; p <= end; p++) {
-    const known = sensitivePort(p);
+    const known = probe(p);
     if (known) return known;
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
-import { ENCRYPTION_SETTINGS, PUBLIC_ADDRESS_SETTINGS, REPLICA_ARGUMENTS, type StoreSetting } from '../../../src/knowledge/data-stores.js';
+import { COPY_OF, ENCRYPTION_SETTINGS, PUBLIC_ADDRESS_SETTINGS, type StoreSetting } from '../../../src/knowledge/data-stores.js';
 import { findingPlace, type Resource } from '../../../src/model/terraform.js';
 
 export default defineRule({
@@ -31,7 +31,7 @@ export default defineRule({
           }
         }
         // A replica or a restore takes its encryption from its source.
-        if (REPLICA_ARGUMENTS.some((a) => r.has(a) && r.attr(a)?.value() !== null)) continue;
+        if (COPY_OF.some((a) => r.sets(a))) continue;
         for (const setting of ENCRYPTION_SETTINGS.filter((s) => s.types.includes(r.resourceType))) {
           const off = encryptionOff(r, setting);
           if (!off) continue;

@@ -1,6 +1,7 @@
 import { defineRule } from '../../../src/rule-api/rule.js';
 import type { Location } from '../../../src/core/types.js';
 import { Attribute, findingPlace, type Resource } from '../../../src/model/terraform.js';
+import { REPLICA_OF } from '../../../src/knowledge/data-stores.js';
 
 const messages = {
   noBackups:
@@ -24,15 +25,9 @@ const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
 
 type Report = (messageId: keyof typeof messages, data: Record<string, string | number>, at: Location | Attribute, severity?: 'warning') => void;
 
-/**
- * Written and not null: `replicate_source_db = var.source` whose variable defaults to null (as in
- * terraform-aws-modules/rds) leaves the argument unset, so the database is a primary and needs its
- * own backups. A value unknown until apply still counts as set.
- */
-const isSet = (r: Resource, name: string) => r.has(name) && r.attr(name)?.value() !== null;
-
+// A replica argument that evaluates to null (a module input defaulting to null) is not set: Resource.sets.
 function checkAws(r: Resource, report: Report): void {
-  const replica = isSet(r, 'replicate_source_db') || isSet(r, 'replication_source_identifier') || isSet(r, 'global_cluster_identifier');
+  const replica = REPLICA_OF.some((a) => r.sets(a));
   const retention = r.attr('backup_retention_period');
   if (retention?.value() === 0 && !replica) {
     report('noBackups', { state: `sets backup_retention_period = ${retention.describe()}`, fix: `Set backup_retention_period to ${MIN_BACKUP_DAYS} or more.` }, retention);
@@ -53,7 +48,7 @@ function checkCloudSql(r: Resource, report: Report): void {
     report('noDeletionProtection', { state: `sets deletion_protection = ${protection.describe()}` }, protection, 'warning');
   }
   // Replicas cannot have backups of their own; the primary's backups cover them.
-  if (isSet(r, 'master_instance_name') || isSet(r, 'replica_configuration')) return;
+  if (r.sets('master_instance_name') || r.sets('replica_configuration')) return;
   const settings = r.block('settings');
   if (!settings || settings.dynamic) return;
   const backup = settings.block('backup_configuration');
