@@ -20947,25 +20947,26 @@ var rule_default33 = defineRule({
         for (const rule of inboundRules(r)) {
           const source2 = [...new Set(rule.world)].join(", ");
           const base = { address: r.address, source: source2, attribute: rule.attribute };
+          const place = rule.source ? findingPlace(rule.source) : { at: rule.at };
           if (rule.ports === void 0) {
-            ctx.report({ messageId: "portsUnknown", data: base, ...rule.source ? findingPlace(rule.source) : { at: rule.at }, resource: r.address });
+            ctx.report({ messageId: "portsUnknown", data: base, ...place, resource: r.address });
             continue;
           }
           if (!rule.ports.length) continue;
           if (coversAllPorts(rule.ports)) {
-            ctx.report({ messageId: "allPorts", data: { ...base, protocol: rule.protocol ? `${rule.protocol.toUpperCase()} ` : "" }, ...rule.source ? findingPlace(rule.source) : { at: rule.at }, resource: r.address });
+            ctx.report({ messageId: "allPorts", data: { ...base, protocol: rule.protocol ? `${rule.protocol.toUpperCase()} ` : "" }, ...place, resource: r.address });
             continue;
           }
           const exposed = sensitivePortsIn(rule.ports);
           if (!exposed.length) {
             const other = nonWebRanges(rule.ports);
             const named2 = other.length ? adminServiceNamed(namesOf(r)) : void 0;
-            if (named2) ctx.report({ messageId: "adminService", data: { ...base, ...named2, ports: portsText(other) }, ...rule.source ? findingPlace(rule.source) : { at: rule.at }, resource: r.address });
+            if (named2) ctx.report({ messageId: "adminService", data: { ...base, ...named2, ports: portsText(other) }, ...place, resource: r.address });
             continue;
           }
           const named = exposed.slice(0, MAX_LISTED).map((p) => `port ${p.port} (${p.what})`);
           const more = exposed.length > MAX_LISTED ? ` and ${exposed.length - MAX_LISTED} more sensitive ports` : "";
-          ctx.report({ messageId: "sensitivePorts", data: { ...base, ports: `${named.join(", ")}${more}` }, ...rule.source ? findingPlace(rule.source) : { at: rule.at }, resource: r.address });
+          ctx.report({ messageId: "sensitivePorts", data: { ...base, ports: `${named.join(", ")}${more}` }, ...place, resource: r.address });
         }
       }
     }
@@ -22019,6 +22020,7 @@ function convertBinaryPlan(absPath, displayPath2, command2) {
 }
 
 // src/engine/runner.ts
+init_hcl();
 var SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
 function isBlocking(f, failOn) {
   if (f.suppressed || failOn === "never") return false;
@@ -22104,7 +22106,7 @@ async function run(opts) {
       if (d.explicit || isInputName(d.absPath) || !/not valid UTF-8|NUL bytes/.test(out.error.message)) errors.push(out.error);
       return;
     }
-    if (out.file?.opaque && !/\.tfvars(\.json)?$/i.test(d.path)) {
+    if (out.file?.opaque && !terraformFileKind(d.path)?.startsWith("tfvars")) {
       errors.push({ file: d.path, message: `${out.file.opaque}: its contents cannot be checked; scan after \`git-crypt unlock\`` });
       return;
     }

@@ -72,12 +72,15 @@ export function score(findings, labels, hazards) {
   const keys = findingKeys(findings);
   const byKey = new Map(labels.map((l) => [l.key, l]));
   const rules = new Map();
+  const rowOf = (rule) => {
+    if (!rules.has(rule)) rules.set(rule, { rule, findings: 0, keep: 0, reject: 0, unlabelled: 0, hazards: 0, found: 0, fixed: 0 });
+    return rules.get(rule);
+  };
   const unlabelled = [];
   const used = new Set();
   findings.forEach((f, i) => {
     const label = byKey.get(keys[i]);
-    const row = rules.get(f.ruleId) ?? { rule: f.ruleId, findings: 0, keep: 0, reject: 0, unlabelled: 0, hazards: 0, found: 0, fixed: 0 };
-    rules.set(f.ruleId, row);
+    const row = rowOf(f.ruleId);
     row.findings++;
     if (!label) {
       row.unlabelled++;
@@ -90,16 +93,10 @@ export function score(findings, labels, hazards) {
   // Labels no finding matches: a reject is a false alarm fixed; a keep is a true finding lost (or moved).
   const stale = labels.filter((l) => !used.has(l.key));
   const lost = stale.filter((l) => l.verdict === 'keep');
-  for (const l of stale.filter((x) => x.verdict === 'reject')) {
-    const rule = l.key.split(' ')[0];
-    const row = rules.get(rule) ?? { rule, findings: 0, keep: 0, reject: 0, unlabelled: 0, hazards: 0, found: 0, fixed: 0 };
-    rules.set(rule, row);
-    row.fixed = (row.fixed ?? 0) + 1;
-  }
+  for (const l of stale.filter((x) => x.verdict === 'reject')) rowOf(l.key.split(' ')[0]).fixed++;
   const missed = [];
   for (const h of hazards) {
-    const row = rules.get(h.rule) ?? { rule: h.rule, findings: 0, keep: 0, reject: 0, unlabelled: 0, hazards: 0, found: 0, fixed: 0 };
-    rules.set(h.rule, row);
+    const row = rowOf(h.rule);
     row.hazards++;
     // On its line, about the same resource or YAML path when the hazard names one.
     const hit = findings.some(
@@ -136,7 +133,7 @@ export function failures(result) {
 
 function table(result, markdown) {
   const head = ['rule', 'findings', 'kept', 'rejected', 'precision', 'hazards', 'found', 'recall', 'false alarms fixed'];
-  const lines = result.rows.map((r) => [r.rule, r.findings, r.keep, r.reject, pct(r.keep, r.keep + r.reject), r.hazards, r.found, pct(r.found, r.hazards), r.fixed ?? 0]);
+  const lines = result.rows.map((r) => [r.rule, r.findings, r.keep, r.reject, pct(r.keep, r.keep + r.reject), r.hazards, r.found, pct(r.found, r.hazards), r.fixed]);
   const t = result.total;
   lines.push(['**all**', t.keep + t.reject + result.unlabelled.length, t.keep, t.reject, pct(t.keep, t.keep + t.reject), t.hazards, t.found, pct(t.found, t.hazards), t.fixed]);
   if (markdown) {

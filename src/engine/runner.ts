@@ -18,6 +18,7 @@ import type { FileError, Finding, InputKind, RuleMeta, RunResult, Severity, Skip
 import { linkPlansToSources } from './plan-sources.js';
 import { ADAPTERS, type PlanModel, type TerraformModule, type ProjectInputs, type ScannedKind } from '../model/index.js';
 import { convertBinaryPlan } from '../parsers/binary-plan.js';
+import { terraformFileKind } from '../parsers/hcl.js';
 import { helmReleasesOf } from '../model/terraform-helm.js';
 import { ResourceTypeTable } from '../knowledge/resource-types.js';
 
@@ -154,7 +155,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       return;
     }
     // An encrypted .tfvars only hides values (the Terraform model knows it); any other file hides what is checked.
-    if (out.file?.opaque && !/\.tfvars(\.json)?$/i.test(d.path)) {
+    if (out.file?.opaque && !terraformFileKind(d.path)?.startsWith('tfvars')) {
       errors.push({ file: d.path, message: `${out.file.opaque}: its contents cannot be checked; scan after \`git-crypt unlock\`` });
       return;
     }

@@ -252,14 +252,16 @@ export default defineRule({
         for (const rule of inboundRules(r)) {
           const source = [...new Set(rule.world)].join(', ');
           const base = { address: r.address, source, attribute: rule.attribute };
+          // Where the sources are decided (a variable's default, the caller's argument), else where written.
+          const place = rule.source ? findingPlace(rule.source) : { at: rule.at };
           // Fail closed: open to the world on ports we cannot read is reported, not passed over.
           if (rule.ports === undefined) {
-            ctx.report({ messageId: 'portsUnknown', data: base, ...(rule.source ? findingPlace(rule.source) : { at: rule.at }), resource: r.address });
+            ctx.report({ messageId: 'portsUnknown', data: base, ...place, resource: r.address });
             continue;
           }
           if (!rule.ports.length) continue;
           if (coversAllPorts(rule.ports)) {
-            ctx.report({ messageId: 'allPorts', data: { ...base, protocol: rule.protocol ? `${rule.protocol.toUpperCase()} ` : '' }, ...(rule.source ? findingPlace(rule.source) : { at: rule.at }), resource: r.address });
+            ctx.report({ messageId: 'allPorts', data: { ...base, protocol: rule.protocol ? `${rule.protocol.toUpperCase()} ` : '' }, ...place, resource: r.address });
             continue;
           }
           const exposed = sensitivePortsIn(rule.ports);
@@ -267,12 +269,12 @@ export default defineRule({
             // A port with no fixed meaning is still an admin console when the firewall says it guards one.
             const other = nonWebRanges(rule.ports);
             const named = other.length ? adminServiceNamed(namesOf(r)) : undefined;
-            if (named) ctx.report({ messageId: 'adminService', data: { ...base, ...named, ports: portsText(other) }, ...(rule.source ? findingPlace(rule.source) : { at: rule.at }), resource: r.address });
+            if (named) ctx.report({ messageId: 'adminService', data: { ...base, ...named, ports: portsText(other) }, ...place, resource: r.address });
             continue;
           }
           const named = exposed.slice(0, MAX_LISTED).map((p) => `port ${p.port} (${p.what})`);
           const more = exposed.length > MAX_LISTED ? ` and ${exposed.length - MAX_LISTED} more sensitive ports` : '';
-          ctx.report({ messageId: 'sensitivePorts', data: { ...base, ports: `${named.join(', ')}${more}` }, ...(rule.source ? findingPlace(rule.source) : { at: rule.at }), resource: r.address });
+          ctx.report({ messageId: 'sensitivePorts', data: { ...base, ports: `${named.join(', ')}${more}` }, ...place, resource: r.address });
         }
       }
     },
