@@ -22455,7 +22455,7 @@ var githubReporter = (result, options) => {
 };
 
 // src/action/run.ts
-var import_node_crypto5 = require("node:crypto");
+var import_node_crypto4 = require("node:crypto");
 var import_node_fs15 = require("node:fs");
 var import_node_path24 = require("node:path");
 init_errors();
@@ -22610,13 +22610,12 @@ function fingerprints(findings) {
     const key = [f.ruleId, f.location.file, f.resource ?? f.path ?? "", f.messageId].join("\0");
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    const hashed = occurrence === 1 ? key : `${key}\0${occurrence}`;
-    return (0, import_node_crypto2.createHash)("sha256").update(hashed).digest("hex").slice(0, 32);
+    return fingerprintOf(occurrence === 1 ? key : `${key}\0${occurrence}`);
   });
 }
+var fingerprintOf = (identity) => (0, import_node_crypto2.createHash)("sha256").update(identity).digest("hex").slice(0, 32);
 
 // src/reporters/gitlab.ts
-var import_node_crypto3 = require("node:crypto");
 var GITLAB_SEVERITY = { error: "critical", warning: "major", info: "info" };
 var gitlabReporter = (result) => {
   const hashes = fingerprints(result.findings);
@@ -22640,7 +22639,7 @@ var gitlabReporter = (result) => {
       description: `${formatErrorPlace(e)}: ${e.message}`,
       categories: ["Bug Risk"],
       severity: "blocker",
-      fingerprint: (0, import_node_crypto3.createHash)("sha256").update(`file-not-understood\0${e.file}\0${e.message}`).digest("hex").slice(0, 32),
+      fingerprint: fingerprintOf(`file-not-understood\0${e.file}\0${e.message}`),
       location: { path: e.file, lines: { begin: Math.max(1, e.line ?? 1), end: Math.max(1, e.line ?? 1) } }
     });
   }
@@ -24078,7 +24077,7 @@ async function upsertComment(target, markdown, fetchImpl = fetch) {
 
 // src/action/runner-files.ts
 var import_node_fs14 = require("node:fs");
-var import_node_crypto4 = require("node:crypto");
+var import_node_crypto3 = require("node:crypto");
 init_errors();
 function getInput(env, name) {
   const key = `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
@@ -24102,7 +24101,7 @@ function formatOutput(name, value) {
 `;
   let delimiter;
   do
-    delimiter = `ghadelimiter_${(0, import_node_crypto4.randomBytes)(8).toString("hex")}`;
+    delimiter = `ghadelimiter_${(0, import_node_crypto3.randomBytes)(8).toString("hex")}`;
   while (value.includes(delimiter));
   return `${name}<<${delimiter}
 ${value}
@@ -24271,7 +24270,7 @@ function jobSummary(result, options, annotations) {
 function withoutWorkflowCommands(text2) {
   let token;
   do
-    token = `iac-guard-${(0, import_node_crypto5.randomBytes)(8).toString("hex")}`;
+    token = `iac-guard-${(0, import_node_crypto4.randomBytes)(8).toString("hex")}`;
   while (text2.includes(token));
   return `::stop-commands::${token}
 ${text2}${text2.endsWith("\n") ? "" : "\n"}::${token}::

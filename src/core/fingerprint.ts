@@ -13,7 +13,9 @@ export function fingerprints(findings: readonly Finding[]): string[] {
     const key = [f.ruleId, f.location.file, f.resource ?? f.path ?? '', f.messageId].join('\0');
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    const hashed = occurrence === 1 ? key : `${key}\0${occurrence}`;
-    return createHash('sha256').update(hashed).digest('hex').slice(0, 32);
+    return fingerprintOf(occurrence === 1 ? key : `${key}\0${occurrence}`);
   });
 }
+
+/** The fingerprint of an identity written as text (also for a file that was not understood). */
+export const fingerprintOf = (identity: string): string => createHash('sha256').update(identity).digest('hex').slice(0, 32);

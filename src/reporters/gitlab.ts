@@ -1,8 +1,7 @@
 // GitLab Code Quality (artifacts:reports:codequality): a JSON array of issues, shown in the merge
 // request widget and diff. Suppressed findings are left out, as GitLab has no place for them;
 // files iac-guard could not read are `blocker` issues, since nothing in them was checked.
-import { fingerprints } from '../core/fingerprint.js';
-import { createHash } from 'node:crypto';
+import { fingerprintOf, fingerprints } from '../core/fingerprint.js';
 import type { Severity } from '../core/types.js';
 import { formatErrorPlace, relaxedSuffix, stringifyJson } from './common.js';
 import type { Reporter } from './types.js';
@@ -43,7 +42,7 @@ export const gitlabReporter: Reporter = (result) => {
       description: `${formatErrorPlace(e)}: ${e.message}`,
       categories: ['Bug Risk'],
       severity: 'blocker',
-      fingerprint: createHash('sha256').update(`file-not-understood\0${e.file}\0${e.message}`).digest('hex').slice(0, 32),
+      fingerprint: fingerprintOf(`file-not-understood\0${e.file}\0${e.message}`),
       location: { path: e.file, lines: { begin: Math.max(1, e.line ?? 1), end: Math.max(1, e.line ?? 1) } },
     });
   }
