@@ -23515,7 +23515,8 @@ function moduleDir(callerDir, source2) {
 }
 var GREP_SOURCE = '"?source"?[[:space:]]*[=:][[:space:]]*"\\.{1,2}(/[^"]*)?"';
 var TERRAFORM_PATHSPECS = [":(icase)*.tf", ":(icase)*.tf.json"];
-var TERRAFORM_FILES = [...TERRAFORM_PATHSPECS, ":(icase)*.tfvars", ":(icase)*.tfvars.json", ":(icase)*terragrunt.hcl"];
+var CALLER_PATHSPECS = [...TERRAFORM_PATHSPECS, ":(icase)*terragrunt.hcl"];
+var TERRAFORM_FILES = [...CALLER_PATHSPECS, ":(icase)*.tfvars", ":(icase)*.tfvars.json"];
 function callsFrom(output, revPrefix) {
   const calls = /* @__PURE__ */ new Map();
   for (const line of output.split("\n")) {
@@ -23534,7 +23535,7 @@ function callsFrom(output, revPrefix) {
 async function grepCalls(git2, where) {
   const args = "rev" in where ? ["-E", GREP_SOURCE, where.rev] : [where.option, "-E", GREP_SOURCE];
   try {
-    return callsFrom((await git2.run(["grep", "-z", "-o", "-I", ...args, "--", ...TERRAFORM_PATHSPECS, ":(icase)*terragrunt.hcl"])).toString("utf8"), "rev" in where ? `${where.rev}:` : "");
+    return callsFrom((await git2.run(["grep", "-z", "-o", "-I", ...args, "--", ...CALLER_PATHSPECS])).toString("utf8"), "rev" in where ? `${where.rev}:` : "");
   } catch (e) {
     if (e instanceof GitError && e.exitCode === 1) return /* @__PURE__ */ new Map();
     throw e;
@@ -23611,7 +23612,8 @@ var Snapshot = class {
       wanted.forEach((w, i) => {
         const text2 = decodeText(read[i]?.data);
         this.texts.set(w.path, text2);
-        if (text2 === void 0 || !/(\.tf(\.json)?|(^|\/)terragrunt\.hcl)$/i.test(w.path)) return;
+        const kind = terraformFileKind(w.path);
+        if (text2 === void 0 || !(kind === "tf" || kind === "tf.json" || kind === "terragrunt")) return;
         for (const m of text2.matchAll(LOCAL_SOURCE2)) {
           const called = moduleDir(dirOf(w.path), m[1]);
           if (!called.startsWith("..") && !this.listings.has(called)) next.add(called);

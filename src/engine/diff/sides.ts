@@ -36,7 +36,9 @@ export interface Side {
 const GREP_SOURCE = '"?source"?[[:space:]]*[=:][[:space:]]*"\\.{1,2}(/[^"]*)?"';
 // Case-insensitive like terraformFileKind(), so both sides agree on which files a folder has.
 const TERRAFORM_PATHSPECS = [':(icase)*.tf', ':(icase)*.tf.json'];
-const TERRAFORM_FILES = [...TERRAFORM_PATHSPECS, ':(icase)*.tfvars', ':(icase)*.tfvars.json', ':(icase)*terragrunt.hcl'];
+/** Files that call modules: .tf files, and Terragrunt units through terraform.source. */
+const CALLER_PATHSPECS = [...TERRAFORM_PATHSPECS, ':(icase)*terragrunt.hcl'];
+const TERRAFORM_FILES = [...CALLER_PATHSPECS, ':(icase)*.tfvars', ':(icase)*.tfvars.json'];
 
 /** Parses `git grep -z -o` output (`[rev:]path\0match\n`) into caller → called folders. */
 function callsFrom(output: string, revPrefix: string): Map<string, Set<string>> {
@@ -59,8 +61,7 @@ function callsFrom(output: string, revPrefix: string): Map<string, Set<string>> 
 async function grepCalls(git: Git, where: { option: '--untracked' | '--cached' } | { rev: string }): Promise<Map<string, Set<string>>> {
   const args = 'rev' in where ? ['-E', GREP_SOURCE, where.rev] : [where.option, '-E', GREP_SOURCE];
   try {
-    // Terragrunt units call their module through terraform.source, written the same way.
-    return callsFrom((await git.run(['grep', '-z', '-o', '-I', ...args, '--', ...TERRAFORM_PATHSPECS, ':(icase)*terragrunt.hcl'])).toString('utf8'), 'rev' in where ? `${where.rev}:` : '');
+    return callsFrom((await git.run(['grep', '-z', '-o', '-I', ...args, '--', ...CALLER_PATHSPECS])).toString('utf8'), 'rev' in where ? `${where.rev}:` : '');
   } catch (e) {
     if (e instanceof GitError && e.exitCode === 1) return new Map(); // nothing matched
     throw e;
@@ -150,7 +151,8 @@ export class Snapshot implements Side {
         const text = decodeText(read[i]?.data);
         this.texts.set(w.path, text);
         // .tf files and Terragrunt units name the modules they call.
-        if (text === undefined || !/(\.tf(\.json)?|(^|\/)terragrunt\.hcl)$/i.test(w.path)) return;
+        const kind = terraformFileKind(w.path);
+        if (text === undefined || !(kind === 'tf' || kind === 'tf.json' || kind === 'terragrunt')) return;
         for (const m of text.matchAll(LOCAL_SOURCE)) {
           const called = moduleDir(dirOf(w.path), m[1]!);
           if (!called.startsWith('..') && !this.listings.has(called)) next.add(called);
